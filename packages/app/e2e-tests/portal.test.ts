@@ -1,0 +1,47 @@
+/*
+ * Copyright 2026 The Crawler Platform Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+import { expect, test } from '@playwright/test';
+
+const BACKEND = 'http://localhost:7007';
+
+test.beforeAll(async ({ request }) => {
+  // the frontend dev server can be up before the backend is ready
+  await expect
+    .poll(
+      async () =>
+        (await request.get(`${BACKEND}/.backstage/health/v1/readiness`)).status(),
+      { timeout: 240_000, intervals: [1000] },
+    )
+    .toBe(200);
+});
+
+test('should sign in as guest, list the example crawlers and open one', async ({
+  page,
+}) => {
+  await page.goto('/');
+  const enter = page.getByRole('button', { name: 'Enter' });
+  await expect(enter).toBeVisible();
+  await enter.click();
+
+  const nav = page.getByRole('navigation', { name: 'sidebar nav' });
+  await expect(nav.getByRole('link', { name: 'Catalog', exact: true })).toBeVisible();
+
+  // the catalog lists both example crawlers (processing can take a moment)
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByRole('link', { name: 'News crawler' })).toBeVisible({
+      timeout: 5_000,
+    });
+  }).toPass({ timeout: 120_000 });
+  await expect(page.getByRole('link', { name: 'Price crawler' })).toBeVisible();
+  await page.screenshot({ path: 'test-results/catalog.png', fullPage: true });
+
+  await page.getByRole('link', { name: 'Price crawler' }).click();
+  await expect(page).toHaveURL(/\/catalog\/default\/component\/price-crawler/);
+  await expect(page.getByText('price_crawler_backfill')).toBeVisible();
+  await expect(page.getByText('airflow3')).toBeVisible();
+  await page.screenshot({ path: 'test-results/price-crawler.png', fullPage: true });
+});

@@ -1,0 +1,43 @@
+/*
+ * Copyright 2026 The Crawler Platform Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+import appBackend from '@backstage/plugin-app-backend';
+import authBackend from '@backstage/plugin-auth-backend';
+import authGuestProvider from '@backstage/plugin-auth-backend-module-guest-provider';
+import catalogBackend from '@backstage/plugin-catalog-backend';
+import catalogLogs from '@backstage/plugin-catalog-backend-module-logs';
+import catalogScaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
+import permissionBackend from '@backstage/plugin-permission-backend';
+import scaffolderBackend from '@backstage/plugin-scaffolder-backend';
+import searchBackend from '@backstage/plugin-search-backend';
+import searchCatalogCollator from '@backstage/plugin-search-backend-module-catalog';
+import searchPostgresEngine from '@backstage/plugin-search-backend-module-pg';
+import crawlersPermissionPolicy from './permissions/module';
+
+/**
+ * The backend features of the Crawler Platform portal, in one list so that the
+ * start-up test boots exactly what `make start` runs.
+ */
+export const features = [
+  // Serves the built frontend in production.
+  appBackend,
+  // Sign-in: the guest provider for local use (see app-config.yaml).
+  authBackend,
+  authGuestProvider,
+  // Software catalog, with the scaffolder's Template kind and error logging.
+  catalogBackend,
+  catalogScaffolderEntityModel,
+  catalogLogs,
+  // Software templates.
+  scaffolderBackend,
+  // Permissions, with the portal's own policy (src/permissions).
+  permissionBackend,
+  crawlersPermissionPolicy,
+  // Search: Lunr in memory by default; the PostgreSQL engine takes over when
+  // the database is PostgreSQL (app-config.production.yaml).
+  searchBackend,
+  searchPostgresEngine,
+  searchCatalogCollator,
+];
