@@ -31,7 +31,7 @@ test('should sign in as guest, list the example crawlers and open one', async ({
 
   // the catalog lists both example crawlers (processing can take a moment)
   await expect(async () => {
-    await page.reload();
+    await page.goto('/');
     await expect(page.getByRole('link', { name: 'News crawler' })).toBeVisible({
       timeout: 5_000,
     });
