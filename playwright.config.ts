@@ -17,10 +17,7 @@ export default defineConfig({
   retries: 0,
   workers: 1,
   outputDir: 'test-results/playwright',
-  reporter: [
-    ['list'],
-    ['json', { outputFile: 'test-results/e2e.json' }],
-  ],
+  reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
   webServer: {
     command: 'scripts/portal.sh',
     url: 'http://localhost:3000',

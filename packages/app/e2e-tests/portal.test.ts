@@ -12,7 +12,9 @@ test.beforeAll(async ({ request }) => {
   await expect
     .poll(
       async () =>
-        (await request.get(`${BACKEND}/.backstage/health/v1/readiness`)).status(),
+        (
+          await request.get(`${BACKEND}/.backstage/health/v1/readiness`)
+        ).status(),
       { timeout: 240_000, intervals: [1000] },
     )
     .toBe(200);
@@ -27,7 +29,9 @@ test('should sign in as guest, list the example crawlers and open one', async ({
   await enter.click();
 
   const nav = page.getByRole('navigation', { name: 'sidebar nav' });
-  await expect(nav.getByRole('link', { name: 'Catalog', exact: true })).toBeVisible();
+  await expect(
+    nav.getByRole('link', { name: 'Catalog', exact: true }),
+  ).toBeVisible();
 
   // the catalog lists both example crawlers (processing can take a moment)
   await expect(async () => {
@@ -43,5 +47,8 @@ test('should sign in as guest, list the example crawlers and open one', async ({
   await expect(page).toHaveURL(/\/catalog\/default\/component\/price-crawler/);
   await expect(page.getByText('price_crawler_backfill')).toBeVisible();
   await expect(page.getByText('airflow3')).toBeVisible();
-  await page.screenshot({ path: 'test-results/price-crawler.png', fullPage: true });
+  await page.screenshot({
+    path: 'test-results/price-crawler.png',
+    fullPage: true,
+  });
 });

@@ -3,10 +3,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
-import {
-  InfoCard,
-  StructuredMetadataTable,
-} from '@backstage/core-components';
+import { InfoCard, StructuredMetadataTable } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
 
 const DAG_IDS_ANNOTATION = 'crawler-platform.io/dag-ids';
@@ -24,9 +21,12 @@ export function CrawlerOverviewCard() {
     <InfoCard title="Crawler">
       <StructuredMetadataTable
         metadata={{
-          'DAG ids': dagIds.length ? dagIds : `none (set ${DAG_IDS_ANNOTATION})`,
+          'DAG ids': dagIds.length
+            ? dagIds
+            : `none (set ${DAG_IDS_ANNOTATION})`,
           'Airflow instance':
-            annotations[AIRFLOW_INSTANCE_ANNOTATION] ?? 'default (the first configured)',
+            annotations[AIRFLOW_INSTANCE_ANNOTATION] ??
+            'default (the first configured)',
           Lifecycle: String(entity.spec?.lifecycle ?? 'unknown'),
         }}
       />

@@ -27,7 +27,10 @@ describe('crawler entity page section', () => {
   it('should attach only to Components of spec.type crawler', () => {
     expect(isCrawlerEntity(crawler)).toBe(true);
     expect(
-      isCrawlerEntity({ ...crawler, spec: { ...crawler.spec, type: 'service' } }),
+      isCrawlerEntity({
+        ...crawler,
+        spec: { ...crawler.spec, type: 'service' },
+      }),
     ).toBe(false);
     expect(isCrawlerEntity({ ...crawler, kind: 'Resource' })).toBe(false);
   });
