@@ -1,7 +1,27 @@
 #!/usr/bin/env bash
-# Runs the portal's dev servers (frontend :3000, backend :7007) until stopped.
-# Used by `make start` and by the browser tests; expects scripts/env.sh sourced.
+# Runs the sandbox (packages/sandbox: git, git-sync, Airflow 2 and 3, Kubernetes,
+# AWS on 127.0.0.1) and then the portal's dev servers (frontend :3000, backend
+# :7007) until stopped. Used by `make start` and by the browser tests; expects
+# scripts/env.sh sourced. The sandbox keeps its world in .data/sandbox.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 mkdir -p .data
-exec yarn start
+
+yarn workspace @crawler-platform/sandbox start --data "$PWD/.data/sandbox" \
+  > >(sed -u 's/^/[sandbox] /') 2>&1 &
+sandbox=$!
+trap 'kill $sandbox 2>/dev/null || true' EXIT INT TERM
+
+# git-sync answers 200 once the seeded DAG repository is synced
+for _ in $(seq 1 120); do
+  if curl -sf -o /dev/null http://127.0.0.1:7190/airflow2/; then
+    break
+  fi
+  if ! kill -0 $sandbox 2>/dev/null; then
+    echo "The sandbox stopped during start-up; see the [sandbox] lines above." >&2
+    exit 1
+  fi
+  sleep 1
+done
+
+yarn start

@@ -1,0 +1,24 @@
+/*
+ * Copyright 2026 The Crawler Platform Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+export { AwsWorld, selectorMatches } from './AwsWorld';
+export type {
+  BuildRecord,
+  ClusterRecord,
+  CodeCommitRepositoryRecord,
+  EcrImageRecord,
+  EcrRepositoryRecord,
+  FargateProfileEvent,
+  FargateProfileRecord,
+  FargateSelector,
+  IamRoleRecord,
+  ImageRunRule,
+  NowSource,
+  PushEvent,
+} from './AwsWorld';
+export { AwsServiceError } from './errors';
+export { CODECOMMIT_LIMITS } from './codecommitGit';
+export { startAwsServer } from './server';
+export type { AwsServerOptions } from './server';

@@ -1,0 +1,187 @@
+/*
+ * Copyright 2026 The Crawler Platform Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+import { SANDBOX_ACCOUNT_ID, SANDBOX_REGION } from './constants';
+
+/** An example crawler of the seeded world. */
+export type SeedCrawler = {
+  /** Catalog name, CodeCommit and ECR repository name. */
+  name: string;
+  namespace: string;
+  serviceAccount: string;
+  dagId: string;
+  description: string;
+  targetUrl: string;
+  /** Whether the Role for Airflow's worker grants `pods/log` (price-crawler's does not). */
+  podsLogRule: boolean;
+};
+
+/** The two example crawlers of the catalog. */
+export const SEED_CRAWLERS: SeedCrawler[] = [
+  {
+    name: 'news-crawler',
+    namespace: 'crawler-news',
+    serviceAccount: 'news-crawler',
+    dagId: 'news_crawler',
+    description: 'Crawls news sites every day',
+    targetUrl: 'https://example.com/news',
+    podsLogRule: true,
+  },
+  {
+    name: 'price-crawler',
+    namespace: 'crawler-price',
+    serviceAccount: 'price-crawler',
+    dagId: 'price_crawler',
+    description: 'Crawls shop prices every hour',
+    targetUrl: 'https://example.com/shop',
+    podsLogRule: false,
+  },
+];
+
+/** The ECR image URI of a crawler. */
+export function imageUri(name: string, tag = 'latest'): string {
+  return `${SANDBOX_ACCOUNT_ID}.dkr.ecr.${SANDBOX_REGION}.amazonaws.com/${name}:${tag}`;
+}
+
+/**
+ * A crawler DAG file following the sandbox's static rule (literal keyword arguments of `with DAG(...)` and
+ * `KubernetesPodOperator(...)`), the same shape the crawler template generates.
+ */
+export function crawlerDag(options: {
+  dagId: string;
+  crawler: string;
+  namespace: string;
+  serviceAccount: string;
+  schedule: string;
+  targetUrl: string;
+  description: string;
+}): string {
+  return `"""${options.description}. Generated for the crawler ${
+    options.crawler
+  }."""
+from datetime import datetime
+
+from airflow import DAG
+from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
+
+with DAG(
+    dag_id="${options.dagId}",
+    description="${options.description}",
+    schedule="${options.schedule}",
+    start_date=datetime(2026, 1, 1),
+    catchup=False,
+    is_paused_upon_creation=False,
+    tags=["crawler"],
+    default_args={"owner": "crawler-team", "retries": 0},
+) as dag:
+    crawl = KubernetesPodOperator(
+        task_id="crawl",
+        name="${options.crawler}",
+        namespace="${options.namespace}",
+        image="${imageUri(options.crawler)}",
+        service_account_name="${options.serviceAccount}",
+        labels={"app.kubernetes.io/name": "${options.crawler}", "crawler": "${
+    options.crawler
+  }"},
+        env_vars={"TARGET_URL": "${options.targetUrl}"},
+        on_finish_action="delete_pod",
+        get_logs=True,
+    )
+`;
+}
+
+/** The files of the shared DAG repository `airflow-dags`. */
+export function dagRepositoryFiles(): Record<string, string> {
+  const [news, price] = SEED_CRAWLERS;
+  return {
+    'README.md':
+      '# airflow-dags\n\nShared DAG repository synced by git-sync into every Airflow. One file per crawler under `dags/`.\n',
+    'dags/news_crawler.py': crawlerDag({
+      dagId: news.dagId,
+      crawler: news.name,
+      namespace: news.namespace,
+      serviceAccount: news.serviceAccount,
+      schedule: '@daily',
+      targetUrl: news.targetUrl,
+      description: news.description,
+    }),
+    'dags/price_crawler.py': crawlerDag({
+      dagId: price.dagId,
+      crawler: price.name,
+      namespace: price.namespace,
+      serviceAccount: price.serviceAccount,
+      schedule: '@hourly',
+      targetUrl: price.targetUrl,
+      description: price.description,
+    }),
+    // A hand-edited backfill DAG with an unclosed bracket: py_compile fails, Airflow records an import error.
+    'dags/price_crawler_backfill.py': `"""Backfill of ${
+      price.name
+    } for January."""
+from datetime import datetime
+
+from airflow import DAG
+from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
+
+with DAG(
+    dag_id="price_crawler_backfill",
+    schedule=None,
+    start_date=datetime(2026, 1, 1),
+    tags=["crawler", "backfill"],
+    default_args={"owner": "crawler-team"},
+) as dag:
+    backfill = KubernetesPodOperator(
+        task_id="backfill",
+        name="${price.name}-backfill",
+        namespace="${price.namespace}",
+        image="${imageUri(price.name)}",
+        env_vars={"TARGET_URL": "${price.targetUrl}", "FROM": "2026-01-01",
+`,
+  };
+}
+
+/** The files of a crawler's own code repository (built into its image by the CodeBuild stand-in). */
+export function crawlerRepositoryFiles(
+  crawler: SeedCrawler,
+): Record<string, string> {
+  return {
+    'README.md': `# ${crawler.name}\n\n${crawler.description}. Runs as the Airflow DAG \`${crawler.dagId}\`.\n`,
+    'crawler.py': `"""${crawler.description}."""
+import os
+import sys
+
+
+def main() -> int:
+    target = os.environ.get("TARGET_URL", "${crawler.targetUrl}")
+    print(f"crawling {target}")
+    print("done")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+`,
+    Dockerfile: `FROM public.ecr.aws/docker/library/python:3.12-slim
+WORKDIR /app
+COPY crawler.py .
+CMD ["python", "crawler.py"]
+`,
+    'buildspec.yml': `version: 0.2
+env:
+  variables:
+    IMAGE_REPO_NAME: ${crawler.name}
+phases:
+  pre_build:
+    commands:
+      - aws ecr get-login-password | docker login --username AWS --password-stdin $REPOSITORY_URI
+  build:
+    commands:
+      - docker build -t $REPOSITORY_URI:latest .
+  post_build:
+    commands:
+      - docker push $REPOSITORY_URI:latest
+`,
+  };
+}
