@@ -1,0 +1,73 @@
+/*
+ * Copyright 2026 The Crawler Platform Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+import type { Entity } from '@backstage/catalog-model';
+import {
+  ANNOTATION_CRAWLERS_AIRFLOW_INSTANCE,
+  ANNOTATION_CRAWLERS_DAG_IDS,
+  isCrawlersAvailable,
+  parseCrawlersAnnotations,
+  parseCrawlersDagIds,
+} from './annotations';
+
+function entity(annotations: Record<string, string>): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'shop', annotations },
+    spec: {},
+  };
+}
+
+describe('crawler annotations', () => {
+  it('should use the crawler-platform.io annotation names', () => {
+    expect(ANNOTATION_CRAWLERS_DAG_IDS).toBe('crawler-platform.io/dag-ids');
+    expect(ANNOTATION_CRAWLERS_AIRFLOW_INSTANCE).toBe(
+      'crawler-platform.io/airflow-instance',
+    );
+  });
+
+  it('should report an entity with DAG ids as available', () => {
+    expect(
+      isCrawlersAvailable(entity({ [ANNOTATION_CRAWLERS_DAG_IDS]: 'a' })),
+    ).toBe(true);
+  });
+
+  it('should report an entity with a blank annotation as unavailable', () => {
+    expect(
+      isCrawlersAvailable(entity({ [ANNOTATION_CRAWLERS_DAG_IDS]: ' , ' })),
+    ).toBe(false);
+    expect(isCrawlersAvailable(entity({}))).toBe(false);
+  });
+
+  it('should split, trim and de-duplicate DAG ids', () => {
+    expect(parseCrawlersDagIds(' a.b , c-d,, a.b ')).toEqual(['a.b', 'c-d']);
+  });
+
+  it('should reject DAG ids with path characters', () => {
+    expect(() => parseCrawlersDagIds('ok,../etc')).toThrow(/invalid DAG id/);
+    expect(() => parseCrawlersDagIds('..')).toThrow(/invalid DAG id/);
+    expect(() => parseCrawlersDagIds('a%2Fb')).toThrow(/invalid DAG id/);
+  });
+
+  it('should read the instance name when present', () => {
+    expect(
+      parseCrawlersAnnotations(
+        entity({
+          [ANNOTATION_CRAWLERS_DAG_IDS]: 'a',
+          [ANNOTATION_CRAWLERS_AIRFLOW_INSTANCE]: ' airflow3 ',
+        }),
+      ),
+    ).toEqual({ dagIds: ['a'], airflowInstance: 'airflow3' });
+  });
+
+  it('should throw an InputError that names the annotation when DAG ids are missing', () => {
+    expect(() => parseCrawlersAnnotations(entity({}))).toThrow(
+      expect.objectContaining({
+        name: 'InputError',
+        message: expect.stringContaining(ANNOTATION_CRAWLERS_DAG_IDS),
+      }),
+    );
+  });
+});

@@ -1,0 +1,46 @@
+/*
+ * Copyright 2026 The Crawler Platform Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+/**
+ * Types, annotation constants and permissions shared by the Crawler Platform plugins.
+ *
+ * @packageDocumentation
+ */
+
+export {
+  ANNOTATION_CRAWLERS_AIRFLOW_INSTANCE,
+  ANNOTATION_CRAWLERS_DAG_IDS,
+  CRAWLERS_DAG_ID_PATTERN,
+  isCrawlersAvailable,
+  parseCrawlersAnnotations,
+  parseCrawlersDagIds,
+} from './annotations';
+export type { CrawlersEntityLink } from './annotations';
+export {
+  crawlersAirflowReadPermission,
+  crawlersDagPausePermission,
+  crawlersDagTriggerPermission,
+  crawlersPermissions,
+  crawlersPodDeletePermission,
+} from './permissions';
+export type {
+  AirflowApiVersion,
+  CrawlersAirflowInstanceInfo,
+  CrawlersAirflowResponse,
+  CrawlersDag,
+  CrawlersDagRun,
+  CrawlersDagRunState,
+  CrawlersDagRunsPage,
+  CrawlersDagSummary,
+  CrawlersImportError,
+  CrawlersLogLine,
+  CrawlersPauseResponse,
+  CrawlersTaskInstance,
+  CrawlersTaskInstancesResponse,
+  CrawlersTaskLog,
+  CrawlersTaskLogResponse,
+  CrawlersTriggerResponse,
+  CrawlersUpstreamError,
+} from './types';

@@ -1,0 +1,242 @@
+/*
+ * Copyright 2026 The Crawler Platform Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  AirflowApiVersion,
+  CrawlersDag,
+  CrawlersDagRun,
+  CrawlersImportError,
+  CrawlersTaskInstance,
+  CrawlersTaskLog,
+} from '@crawler-platform/plugin-crawlers-common';
+import { AirflowHttp, AirflowRequest, segment } from './AirflowHttp';
+import { AirflowUnavailableError } from './errors';
+import {
+  mapDagRunV1,
+  mapDagRunV2,
+  mapDagV1,
+  mapDagV2,
+  mapImportError,
+  mapLogContentV1,
+  mapLogContentV2,
+  mapTaskInstance,
+} from './mappers';
+import type {
+  AirflowInstanceClient,
+  AirflowInstanceConfig,
+  AirflowListDagRunsOptions,
+  AirflowPage,
+  AirflowTaskLogOptions,
+  AirflowTriggerOptions,
+} from './types';
+
+/** Page size used when following pagination (Airflow's default maximum_page_limit is 100). */
+const PAGE_SIZE = 100;
+/** Upper bound of pages followed, to bound memory. */
+const MAX_PAGES = 50;
+
+type Json = Record<string, any>;
+
+/**
+ * Airflow client of one instance for both REST API versions.
+ *
+ * @public
+ */
+export class DefaultAirflowInstanceClient implements AirflowInstanceClient {
+  readonly name: string;
+  readonly uiUrl: string;
+  private readonly http: AirflowHttp;
+  private version?: Promise<AirflowApiVersion>;
+
+  /** Creates the client of one configured instance; `now` exists for tests of JWT expiry. */
+  static create(options: {
+    config: AirflowInstanceConfig;
+    logger: LoggerService;
+    now?: () => number;
+  }): DefaultAirflowInstanceClient {
+    return new DefaultAirflowInstanceClient(options);
+  }
+
+  private constructor(
+    private readonly options: {
+      config: AirflowInstanceConfig;
+      logger: LoggerService;
+      now?: () => number;
+    },
+  ) {
+    this.name = options.config.name;
+    this.uiUrl = options.config.uiUrl;
+    this.http = new AirflowHttp(options.config, options.logger, options.now);
+  }
+
+  getApiVersion(): Promise<AirflowApiVersion> {
+    const configured = this.options.config.apiVersion;
+    if (configured !== 'auto') {
+      return Promise.resolve(configured);
+    }
+    if (!this.version) {
+      this.version = this.probe().catch(error => {
+        this.version = undefined;
+        throw error;
+      });
+    }
+    return this.version;
+  }
+
+  async warmUp(): Promise<void> {
+    await this.getApiVersion();
+    await this.http.prepareAuth();
+  }
+
+  private async probe(): Promise<AirflowApiVersion> {
+    for (const candidate of ['v2', 'v1'] as const) {
+      if (await this.http.probe(candidate)) {
+        this.options.logger.info('Detected the Airflow REST API version', {
+          instance: this.name,
+          apiVersion: candidate,
+        });
+        return candidate;
+      }
+    }
+    throw new AirflowUnavailableError(
+      `Airflow instance "${this.name}" serves neither /api/v2/version nor /api/v1/version: check its baseUrl`,
+      502,
+    );
+  }
+
+  private async call<T>(request: AirflowRequest): Promise<T> {
+    return this.http.json<T>(await this.getApiVersion(), request);
+  }
+
+  async getDag(dagId: string): Promise<CrawlersDag> {
+    const version = await this.getApiVersion();
+    const dag = await this.http.json<Json>(version, {
+      method: 'GET',
+      path: `/dags/${segment(dagId)}`,
+    });
+    return version === 'v1' ? mapDagV1(dag) : mapDagV2(dag);
+  }
+
+  async listDagRuns(
+    dagId: string,
+    options: AirflowListDagRunsOptions,
+  ): Promise<AirflowPage<CrawlersDagRun>> {
+    const version = await this.getApiVersion();
+    const page = await this.http.json<Json>(version, {
+      method: 'GET',
+      path: `/dags/${segment(dagId)}/dagRuns`,
+      query: {
+        limit: options.limit,
+        offset: options.offset,
+        order_by: version === 'v1' ? '-execution_date' : ['-run_after'],
+        state: options.states?.length ? options.states : undefined,
+      },
+    });
+    const map = version === 'v1' ? mapDagRunV1 : mapDagRunV2;
+    return {
+      items: (page.dag_runs ?? []).map(map),
+      totalEntries: page.total_entries ?? 0,
+    };
+  }
+
+  private async listAll<T>(
+    path: string,
+    itemsKey: string,
+    map: (item: Json) => T,
+  ): Promise<T[]> {
+    const items: T[] = [];
+    for (let pageIndex = 0; pageIndex < MAX_PAGES; pageIndex++) {
+      const page = await this.call<Json>({
+        method: 'GET',
+        path,
+        query: { limit: PAGE_SIZE, offset: items.length },
+      });
+      const pageItems: Json[] = page[itemsKey] ?? [];
+      items.push(...pageItems.map(map));
+      if (pageItems.length === 0 || items.length >= (page.total_entries ?? 0)) {
+        break;
+      }
+    }
+    return items;
+  }
+
+  listTaskInstances(
+    dagId: string,
+    runId: string,
+  ): Promise<CrawlersTaskInstance[]> {
+    return this.listAll(
+      `/dags/${segment(dagId)}/dagRuns/${segment(runId)}/taskInstances`,
+      'task_instances',
+      mapTaskInstance,
+    );
+  }
+
+  listImportErrors(): Promise<CrawlersImportError[]> {
+    return this.listAll('/importErrors', 'import_errors', mapImportError);
+  }
+
+  async getTaskLog(
+    dagId: string,
+    runId: string,
+    taskId: string,
+    tryNumber: number,
+    options: AirflowTaskLogOptions = {},
+  ): Promise<CrawlersTaskLog> {
+    const version = await this.getApiVersion();
+    const log = await this.http.json<Json>(version, {
+      method: 'GET',
+      path: `/dags/${segment(dagId)}/dagRuns/${segment(
+        runId,
+      )}/taskInstances/${segment(taskId)}/logs/${segment(tryNumber)}`,
+      query: {
+        map_index: options.mapIndex,
+        token: options.token,
+      },
+    });
+    return {
+      tryNumber,
+      lines:
+        version === 'v1'
+          ? mapLogContentV1(log.content)
+          : mapLogContentV2(log.content),
+      continuationToken:
+        typeof log.continuation_token === 'string'
+          ? log.continuation_token
+          : null,
+    };
+  }
+
+  async triggerDagRun(
+    dagId: string,
+    options: AirflowTriggerOptions = {},
+  ): Promise<CrawlersDagRun> {
+    const version = await this.getApiVersion();
+    const body: Json =
+      version === 'v1'
+        ? { conf: options.conf ?? {} }
+        : { logical_date: null, conf: options.conf ?? {} };
+    if (options.note !== undefined) {
+      body.note = options.note;
+    }
+    const run = await this.http.json<Json>(version, {
+      method: 'POST',
+      path: `/dags/${segment(dagId)}/dagRuns`,
+      body,
+    });
+    return version === 'v1' ? mapDagRunV1(run) : mapDagRunV2(run);
+  }
+
+  async setDagPaused(dagId: string, isPaused: boolean): Promise<CrawlersDag> {
+    const version = await this.getApiVersion();
+    const dag = await this.http.json<Json>(version, {
+      method: 'PATCH',
+      path: `/dags/${segment(dagId)}`,
+      query: { update_mask: ['is_paused'] },
+      commaKeys: ['update_mask'],
+      body: { is_paused: isPaused },
+    });
+    return version === 'v1' ? mapDagV1(dag) : mapDagV2(dag);
+  }
+}
