@@ -1,0 +1,64 @@
+/*
+ * Copyright 2026 The Crawler Platform Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+import type { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import type { AirflowCacheTtls } from './services/AirflowCache';
+
+/** Defaults of the crawlers backend configuration (see config.d.ts). */
+export const defaults = {
+  cache: {
+    dagTtlMs: 60_000,
+    runsTtlMs: 15_000,
+    taskInstancesTtlMs: 15_000,
+    importErrorsTtlMs: 30_000,
+    staleTtlMs: 86_400_000,
+  },
+  trigger: {
+    maxConfBytes: 16_384,
+  },
+} as const;
+
+/** Settings of the crawlers backend read from config. */
+export interface CrawlersBackendSettings {
+  ttls: AirflowCacheTtls;
+  maxConfBytes: number;
+}
+
+function positive(config: Config, key: string, fallback: number): number {
+  const value = config.getOptionalNumber(key) ?? fallback;
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new InputError(`${key} must be a positive whole number`);
+  }
+  return value;
+}
+
+/** Reads `crawlers.cache` and `crawlers.trigger` with their defaults. */
+export function readCrawlersBackendSettings(
+  config: Config,
+): CrawlersBackendSettings {
+  const c = defaults.cache;
+  return {
+    ttls: {
+      dag: positive(config, 'crawlers.cache.dagTtlMs', c.dagTtlMs),
+      runs: positive(config, 'crawlers.cache.runsTtlMs', c.runsTtlMs),
+      taskInstances: positive(
+        config,
+        'crawlers.cache.taskInstancesTtlMs',
+        c.taskInstancesTtlMs,
+      ),
+      importErrors: positive(
+        config,
+        'crawlers.cache.importErrorsTtlMs',
+        c.importErrorsTtlMs,
+      ),
+      stale: positive(config, 'crawlers.cache.staleTtlMs', c.staleTtlMs),
+    },
+    maxConfBytes: positive(
+      config,
+      'crawlers.trigger.maxConfBytes',
+      defaults.trigger.maxConfBytes,
+    ),
+  };
+}

@@ -1,0 +1,358 @@
+/*
+ * Copyright 2026 The Crawler Platform Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+import type {
+  AuditorService,
+  BackstageCredentials,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  toError,
+} from '@backstage/errors';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  AuthorizeResult,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  CRAWLERS_DAG_ID_PATTERN,
+  crawlersAirflowReadPermission,
+  crawlersDagPausePermission,
+  crawlersDagTriggerPermission,
+  isCrawlersAvailable,
+  parseCrawlersAnnotations,
+  ANNOTATION_CRAWLERS_DAG_IDS,
+} from '@crawler-platform/plugin-crawlers-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import type {
+  CrawlerAirflowService,
+  CrawlerTarget,
+} from './services/CrawlerAirflowService';
+
+/** Entity names and namespaces as the catalog allows them. */
+const ENTITY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+/**
+ * Airflow run ids such as `manual__2026-01-01T00:00:00+00:00` (Airflow's default `allowed_run_id_pattern` is
+ * `^[A-Za-z0-9_.~:+-]+$`); a lone `~` is refused because the API reads it as "every run".
+ */
+const RUN_ID = /^[A-Za-z0-9_.~:+-]{1,250}$/;
+const TASK_ID = /^[A-Za-z0-9_.-]{1,250}$/;
+
+const notDots = (v: string) => v !== '.' && v !== '..';
+const notWildcard = (v: string) => v !== '~';
+
+const entityParams = {
+  kind: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9]{0,62}$/, 'must be an entity kind'),
+  namespace: z.string().regex(ENTITY_NAME, 'must be an entity namespace'),
+  name: z.string().regex(ENTITY_NAME, 'must be an entity name'),
+};
+const dagIdParam = z
+  .string()
+  .regex(CRAWLERS_DAG_ID_PATTERN, 'must be a DAG id')
+  .refine(notDots, 'must be a DAG id');
+const runIdParam = z
+  .string()
+  .regex(RUN_ID, 'must be a DAG run id')
+  .refine(v => notDots(v) && notWildcard(v), 'must be a DAG run id');
+const taskIdParam = z
+  .string()
+  .regex(TASK_ID, 'must be a task id')
+  .refine(notDots, 'must be a task id');
+
+const entitySchema = z.object(entityParams);
+const dagSchema = z.object({ ...entityParams, dagId: dagIdParam });
+const runSchema = z.object({
+  ...entityParams,
+  dagId: dagIdParam,
+  runId: runIdParam,
+});
+const logSchema = z.object({
+  ...entityParams,
+  dagId: dagIdParam,
+  runId: runIdParam,
+  taskId: taskIdParam,
+  tryNumber: z.coerce.number().int().min(0).max(1000),
+});
+
+const runStates = z.enum(['queued', 'running', 'success', 'failed']);
+const runsQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(100).default(25),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+    state: z
+      .preprocess(
+        v => (typeof v === 'string' ? v.split(',') : v),
+        z.array(runStates).max(4),
+      )
+      .optional(),
+  })
+  .strict();
+const logQuery = z
+  .object({
+    token: z.string().min(1).max(4096).optional(),
+    mapIndex: z.coerce.number().int().min(-1).max(1_000_000).optional(),
+  })
+  .strict();
+const emptyQuery = z.object({}).strict();
+const triggerBody = z
+  .object({
+    conf: z.record(z.string(), z.unknown()).optional(),
+    note: z.string().max(1000).optional(),
+  })
+  .strict();
+const pauseBody = z.object({ isPaused: z.boolean() }).strict();
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const details = result.error.issues
+      .map(i => `${i.path.length ? i.path.join('.') : what} ${i.message}`)
+      .join('; ');
+    throw new InputError(`Invalid ${what}: ${details}`);
+  }
+  return result.data;
+}
+
+/** Options of {@link createRouter}. */
+export interface RouterOptions {
+  auditor: AuditorService;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  catalog: CatalogService;
+  crawlerAirflow: CrawlerAirflowService;
+  maxConfBytes: number;
+}
+
+/** Creates the `/api/crawlers` router. */
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const {
+    auditor,
+    httpAuth,
+    permissions,
+    catalog,
+    crawlerAirflow,
+    maxConfBytes,
+  } = options;
+  const router = Router();
+  router.use(express.json({ limit: '1mb' }));
+
+  /** Resolves the entity with the caller's credentials, checks the permission and reads the annotations. */
+  async function resolveTarget(
+    req: express.Request,
+    params: { kind: string; namespace: string; name: string },
+    permission: ResourcePermission<'catalog-entity'>,
+  ): Promise<CrawlerTarget> {
+    const credentials: BackstageCredentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const requestedRef = stringifyEntityRef(params);
+    // The catalog lookup and the permission check run in parallel; both must pass before Airflow is called, and an
+    // unknown or unreadable entity answers 404 whatever the decision.
+    const [entity, [decision]] = await Promise.all([
+      catalog.getEntityByRef(requestedRef, { credentials }),
+      permissions.authorize([{ permission, resourceRef: requestedRef }], {
+        credentials,
+      }),
+    ]);
+    if (!entity) {
+      throw new NotFoundError(`Entity ${requestedRef} was not found`);
+    }
+    const entityRef = stringifyEntityRef(entity);
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `You are not allowed to ${permission.attributes.action} the Airflow data of ${entityRef} (${permission.name})`,
+      );
+    }
+    if (!isCrawlersAvailable(entity)) {
+      throw new NotFoundError(
+        `Entity ${entityRef} has no crawler DAGs: it lacks the ${ANNOTATION_CRAWLERS_DAG_IDS} annotation`,
+      );
+    }
+    const link = parseCrawlersAnnotations(entity);
+    return {
+      entityRef,
+      instance: link.airflowInstance,
+      dagIds: link.dagIds,
+    };
+  }
+
+  function requireDag(target: CrawlerTarget, dagId: string) {
+    if (!target.dagIds.includes(dagId)) {
+      throw new NotFoundError(
+        `DAG "${dagId}" is not one of the DAGs of ${target.entityRef}`,
+      );
+    }
+  }
+
+  router.get('/entities/:kind/:namespace/:name/airflow', async (req, res) => {
+    const params = parse(entitySchema, req.params, 'path');
+    parse(emptyQuery, req.query, 'query');
+    const target = await resolveTarget(
+      req,
+      params,
+      crawlersAirflowReadPermission,
+    );
+    res.json(await crawlerAirflow.getOverview(target));
+  });
+
+  router.get(
+    '/entities/:kind/:namespace/:name/dags/:dagId/runs',
+    async (req, res) => {
+      const params = parse(dagSchema, req.params, 'path');
+      const query = parse(runsQuery, req.query, 'query');
+      const target = await resolveTarget(
+        req,
+        params,
+        crawlersAirflowReadPermission,
+      );
+      requireDag(target, params.dagId);
+      res.json(
+        await crawlerAirflow.listRuns(target, params.dagId, {
+          limit: query.limit,
+          offset: query.offset,
+          states: query.state,
+        }),
+      );
+    },
+  );
+
+  router.get(
+    '/entities/:kind/:namespace/:name/dags/:dagId/runs/:runId/taskInstances',
+    async (req, res) => {
+      const params = parse(runSchema, req.params, 'path');
+      parse(emptyQuery, req.query, 'query');
+      const target = await resolveTarget(
+        req,
+        params,
+        crawlersAirflowReadPermission,
+      );
+      requireDag(target, params.dagId);
+      res.json(
+        await crawlerAirflow.listTaskInstances(
+          target,
+          params.dagId,
+          params.runId,
+        ),
+      );
+    },
+  );
+
+  router.get(
+    '/entities/:kind/:namespace/:name/dags/:dagId/runs/:runId/taskInstances/:taskId/logs/:tryNumber',
+    async (req, res) => {
+      const params = parse(logSchema, req.params, 'path');
+      const query = parse(logQuery, req.query, 'query');
+      const target = await resolveTarget(
+        req,
+        params,
+        crawlersAirflowReadPermission,
+      );
+      requireDag(target, params.dagId);
+      res.json(
+        await crawlerAirflow.getTaskLog(
+          target,
+          params.dagId,
+          params.runId,
+          params.taskId,
+          params.tryNumber,
+          { token: query.token, mapIndex: query.mapIndex },
+        ),
+      );
+    },
+  );
+
+  router.post(
+    '/entities/:kind/:namespace/:name/dags/:dagId/runs',
+    async (req, res) => {
+      const params = parse(dagSchema, req.params, 'path');
+      parse(emptyQuery, req.query, 'query');
+      const body = parse(triggerBody, req.body ?? {}, 'body');
+      if (body.conf) {
+        const size = Buffer.byteLength(JSON.stringify(body.conf));
+        if (size > maxConfBytes) {
+          throw new InputError(
+            `Invalid body: conf is ${size} bytes of JSON; the limit is ${maxConfBytes} (crawlers.trigger.maxConfBytes)`,
+          );
+        }
+      }
+      const event = await auditor.createEvent({
+        eventId: 'dag-trigger',
+        severityLevel: 'medium',
+        request: req,
+        meta: {
+          entityRef: stringifyEntityRef(params),
+          dagId: params.dagId,
+        },
+      });
+      try {
+        const target = await resolveTarget(
+          req,
+          params,
+          crawlersDagTriggerPermission,
+        );
+        requireDag(target, params.dagId);
+        const result = await crawlerAirflow.triggerRun(
+          target,
+          params.dagId,
+          body,
+        );
+        await event.success({ meta: { runId: result.run.runId } });
+        res.status(201).json(result);
+      } catch (error) {
+        await event.fail({ error: toError(error) });
+        throw error;
+      }
+    },
+  );
+
+  router.patch(
+    '/entities/:kind/:namespace/:name/dags/:dagId',
+    async (req, res) => {
+      const params = parse(dagSchema, req.params, 'path');
+      parse(emptyQuery, req.query, 'query');
+      const body = parse(pauseBody, req.body ?? {}, 'body');
+      const event = await auditor.createEvent({
+        eventId: 'dag-pause',
+        severityLevel: 'medium',
+        request: req,
+        meta: {
+          entityRef: stringifyEntityRef(params),
+          dagId: params.dagId,
+          isPaused: body.isPaused,
+        },
+      });
+      try {
+        const target = await resolveTarget(
+          req,
+          params,
+          crawlersDagPausePermission,
+        );
+        requireDag(target, params.dagId);
+        const result = await crawlerAirflow.setPaused(
+          target,
+          params.dagId,
+          body.isPaused,
+        );
+        await event.success();
+        res.json(result);
+      } catch (error) {
+        await event.fail({ error: toError(error) });
+        throw error;
+      }
+    },
+  );
+
+  return router;
+}

@@ -1,0 +1,154 @@
+/*
+ * Copyright 2026 The Crawler Platform Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+import type {
+  CacheService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import type { JsonValue } from '@backstage/types';
+import type { AirflowCache, AirflowResourceKind, CachedResult } from './types';
+
+/** TTLs of the cache, in milliseconds. */
+export interface AirflowCacheTtls {
+  dag: number;
+  runs: number;
+  taskInstances: number;
+  importErrors: number;
+  /** How long the last good value is kept for stale-on-error. */
+  stale: number;
+}
+
+type Entry = { value: JsonValue; fetchedAt: number; generation: number };
+
+/**
+ * Creates the Airflow cache on top of `coreServices.cache`.
+ *
+ * @remarks
+ * DAG-scoped entries record the DAG's generation, a counter stored in the same cache; invalidation bumps it with
+ * one write that every backend replica sees. The generation and the entry are read in parallel so that a cold
+ * read reaches Airflow after one cache round trip. Coalescing of in-flight fetches is per process.
+ */
+export function createAirflowCache(options: {
+  cache: CacheService;
+  logger: LoggerService;
+  ttls: AirflowCacheTtls;
+  now?: () => number;
+}): AirflowCache {
+  const { cache, logger, ttls } = options;
+  const now = options.now ?? Date.now;
+  const inFlight = new Map<string, Promise<Entry>>();
+
+  const generationKey = (instance: string, dagId: string) =>
+    `gen:${instance}:${dagId}`;
+
+  const entryKey = (
+    scope: { instance: string; dagId?: string },
+    kind: AirflowResourceKind,
+    key: string,
+  ) =>
+    scope.dagId === undefined
+      ? `v1:${scope.instance}:${kind}:${key}`
+      : `v1:${scope.instance}:dag:${scope.dagId}:${kind}:${key}`;
+
+  async function generationOf(scope: {
+    instance: string;
+    dagId?: string;
+  }): Promise<number> {
+    if (scope.dagId === undefined) {
+      return 0;
+    }
+    return (
+      (await cache.get<number>(generationKey(scope.instance, scope.dagId))) ?? 0
+    );
+  }
+
+  function fetchOnce(
+    cacheKey: string,
+    generation: number,
+    fetch: () => Promise<JsonValue>,
+  ): Promise<Entry> {
+    const flightKey = `${cacheKey}@${generation}`;
+    let pending = inFlight.get(flightKey);
+    if (!pending) {
+      // The caller gets the value as soon as Airflow answers; the cache write finishes in the background and the
+      // in-flight entry stays until it has, so that no second fetch starts in between.
+      pending = fetch().then(
+        value => {
+          const entry: Entry = { value, fetchedAt: now(), generation };
+          cache
+            .set(cacheKey, entry, { ttl: ttls.stale })
+            .catch(error =>
+              logger.warn('Could not store an Airflow answer in the cache', {
+                key: cacheKey,
+                error: String(error),
+              }),
+            )
+            .finally(() => inFlight.delete(flightKey));
+          return entry;
+        },
+        error => {
+          inFlight.delete(flightKey);
+          throw error;
+        },
+      );
+      inFlight.set(flightKey, pending);
+    }
+    return pending;
+  }
+
+  return {
+    async read<T extends JsonValue>(
+      scope: { instance: string; dagId?: string },
+      kind: AirflowResourceKind,
+      key: string,
+      fetch: () => Promise<T>,
+    ): Promise<CachedResult<T>> {
+      const cacheKey = entryKey(scope, kind, key);
+      const [generation, cached] = await Promise.all([
+        generationOf(scope),
+        cache.get<Entry>(cacheKey),
+      ]);
+      if (
+        cached &&
+        cached.generation === generation &&
+        now() - cached.fetchedAt < ttls[kind]
+      ) {
+        return {
+          value: cached.value as T,
+          fetchedAt: new Date(cached.fetchedAt).toISOString(),
+          stale: false,
+        };
+      }
+      try {
+        const entry = await fetchOnce(cacheKey, generation, fetch);
+        return {
+          value: entry.value as T,
+          fetchedAt: new Date(entry.fetchedAt).toISOString(),
+          stale: false,
+        };
+      } catch (error) {
+        if (cached) {
+          logger.warn('Serving a stale Airflow answer after a failed refresh', {
+            kind,
+            instance: scope.instance,
+            dagId: scope.dagId,
+          });
+          return {
+            value: cached.value as T,
+            fetchedAt: new Date(cached.fetchedAt).toISOString(),
+            stale: true,
+            error,
+          };
+        }
+        return { value: undefined, fetchedAt: null, stale: false, error };
+      }
+    },
+
+    async invalidateDag(instance: string, dagId: string): Promise<void> {
+      const key = generationKey(instance, dagId);
+      const current = (await cache.get<number>(key)) ?? 0;
+      await cache.set(key, Math.max(current + 1, now()), { ttl: ttls.stale });
+    },
+  };
+}
