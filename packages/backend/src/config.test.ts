@@ -23,6 +23,9 @@ const productionEnv: Record<string, string> = {
   POSTGRES_USER: 'backstage',
   POSTGRES_PASSWORD: 'test-password',
   REDIS_URL: 'redis://cache.example.com:6379',
+  AIRFLOW_BASE_URL: 'https://airflow.example.com',
+  AIRFLOW_USERNAME: 'portal',
+  AIRFLOW_PASSWORD: 'test-airflow-password',
 };
 
 async function readConfig(
@@ -78,5 +81,6 @@ describe('app-config files', () => {
     );
     expect(frontend).not.toContain('test-password');
     expect(frontend).not.toContain('test-secret');
+    expect(frontend).not.toContain('test-airflow-password');
   });
 });

@@ -14,6 +14,7 @@ import scaffolderBackend from '@backstage/plugin-scaffolder-backend';
 import searchBackend from '@backstage/plugin-search-backend';
 import searchCatalogCollator from '@backstage/plugin-search-backend-module-catalog';
 import searchPostgresEngine from '@backstage/plugin-search-backend-module-pg';
+import crawlersBackend from '@crawler-platform/plugin-crawlers-backend';
 import crawlersPermissionPolicy from './permissions/module';
 
 /**
@@ -40,4 +41,6 @@ export const features = [
   searchBackend,
   searchPostgresEngine,
   searchCatalogCollator,
+  // Crawler Platform: Airflow data and actions for crawler entities.
+  crawlersBackend,
 ];
