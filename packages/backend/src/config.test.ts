@@ -71,6 +71,17 @@ describe('app-config files', () => {
     expect(() => schema.process(configs)).toThrow(/app.title/);
   });
 
+  it('should know the crawlers plugin config and reject an Airflow instance without a baseUrl', async () => {
+    const configs = [
+      ...(await readConfig('app-config.yaml')),
+      {
+        context: 'broken',
+        data: { crawlers: { airflow: { instances: [{ name: 'x' }] } } },
+      },
+    ];
+    expect(() => schema.process(configs)).toThrow(/baseUrl/);
+  });
+
   it('should keep secrets of the production config out of the frontend', async () => {
     const configs = [
       ...(await readConfig('app-config.yaml')),
