@@ -25,19 +25,28 @@ jest.setTimeout(120_000);
 const API = '/api/crawlers/entities/component/default';
 const asAlice = mockCredentials.user.header(ALICE);
 
-const crawler = (instance: 'airflow2' | 'airflow3'): Entity => ({
+type Instance = 'airflow2' | 'airflow3';
+
+const crawler = (name: string, instance: Instance, dagIds: string): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
   metadata: {
-    name: `news-${instance}`,
+    name: `${name}-${instance}`,
     namespace: 'default',
     annotations: {
-      [ANNOTATION_CRAWLERS_DAG_IDS]: 'news_crawler,price_crawler_backfill',
+      [ANNOTATION_CRAWLERS_DAG_IDS]: dagIds,
       [ANNOTATION_CRAWLERS_AIRFLOW_INSTANCE]: instance,
     },
   },
   spec: { type: 'crawler', lifecycle: 'production', owner: ALICE },
 });
+const newsCrawler = (instance: Instance) =>
+  crawler('news', instance, 'news_crawler,price_crawler_backfill');
+/** The seeded price_crawler runs in crawler-price, whose Role for Airflow's worker lacks `pods/log`. */
+const priceCrawler = (instance: Instance) =>
+  crawler('price', instance, 'price_crawler');
+
+const FINISHED_RUN_STATES = ['success', 'failed'];
 
 describe('crawlers backend against the sandbox', () => {
   let sandbox: Sandbox;
@@ -46,10 +55,28 @@ describe('crawlers backend against the sandbox', () => {
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crawlers-sandbox-test-'));
-    sandbox = await startSandbox({ dataDir });
+    // Short delays and scheduler ticks so a triggered run goes through the pod lifecycle (schedule, pull, run)
+    // in well under a second of wall-clock time.
+    sandbox = await startSandbox({
+      dataDir,
+      schedulerTickMs: 100,
+      delays: {
+        buildMs: 10,
+        fargateProfileMs: 10,
+        scheduleMs: 10,
+        pullMs: 10,
+        backoffMs: 10,
+        runMs: 20,
+      },
+    });
     const credentials = { username: 'admin', password: 'admin' };
     const backend = await startCrawlersBackend({
-      entities: [crawler('airflow2'), crawler('airflow3')],
+      entities: [
+        newsCrawler('airflow2'),
+        newsCrawler('airflow3'),
+        priceCrawler('airflow2'),
+        priceCrawler('airflow3'),
+      ],
       config: {
         crawlers: {
           airflow: {
@@ -66,7 +93,12 @@ describe('crawlers backend against the sandbox', () => {
               },
             ],
           },
-          cache: { runsTtlMs: 1, dagTtlMs: 1, importErrorsTtlMs: 1 },
+          cache: {
+            runsTtlMs: 1,
+            dagTtlMs: 1,
+            importErrorsTtlMs: 1,
+            taskInstancesTtlMs: 1,
+          },
         },
       },
     });
@@ -88,6 +120,59 @@ describe('crawlers backend against the sandbox', () => {
       }
     }
   });
+
+  /** Triggers a run through our POST route and polls our runs route until the run has finished. */
+  async function runToCompletion(entity: string, dagId: string) {
+    const trigger = await request(app)
+      .post(`${API}/${entity}/dags/${dagId}/runs`)
+      .set('Authorization', asAlice)
+      .send({ conf: { source: 'log-test' } });
+    expect(trigger.status).toBe(201);
+    const runId: string = trigger.body.run.runId;
+    let run: any;
+    for (let attempt = 0; attempt < 600; attempt++) {
+      const runs = await request(app)
+        .get(`${API}/${entity}/dags/${dagId}/runs?limit=100`)
+        .set('Authorization', asAlice);
+      expect(runs.status).toBe(200);
+      run = runs.body.runs.find((r: any) => r.runId === runId);
+      if (run && FINISHED_RUN_STATES.includes(run.state)) break;
+      await new Promise(resolve => setTimeout(resolve, 100));
+    }
+    return { runId, run };
+  }
+
+  /** Reads the `crawl` task's log of a run through our task instance and log routes. */
+  async function readCrawlLog(entity: string, dagId: string, runId: string) {
+    const tis = await request(app)
+      .get(
+        `${API}/${entity}/dags/${dagId}/runs/${encodeURIComponent(
+          runId,
+        )}/taskInstances`,
+      )
+      .set('Authorization', asAlice);
+    expect(tis.status).toBe(200);
+    expect(tis.body.errors).toEqual([]);
+    const crawl = tis.body.taskInstances.find((t: any) => t.taskId === 'crawl');
+    expect(crawl).toBeDefined();
+    const logPath = `${API}/${entity}/dags/${dagId}/runs/${encodeURIComponent(
+      runId,
+    )}/taskInstances/crawl/logs/${crawl.tryNumber}`;
+    const log = await request(app).get(logPath).set('Authorization', asAlice);
+    expect(log.status).toBe(200);
+    expect(log.body).toMatchObject({
+      dagId,
+      runId,
+      taskId: 'crawl',
+      log: { tryNumber: crawl.tryNumber },
+    });
+    return {
+      logPath,
+      taskInstance: crawl,
+      messages: log.body.log.lines.map((l: any) => l.message as string),
+      continuationToken: log.body.log.continuationToken as string | null,
+    };
+  }
 
   afterAll(async () => {
     await sandbox?.stop();
@@ -139,6 +224,80 @@ describe('crawlers backend against the sandbox', () => {
       expect(runs.body.runs.map((r: any) => r.runId)).toContain(
         trigger.body.run.runId,
       );
+    });
+
+    it("should read a finished news_crawler task's log as separate lines with the pod's output", async () => {
+      const { runId, run } = await runToCompletion(
+        `news-${instance}`,
+        'news_crawler',
+      );
+      expect(run).toMatchObject({ state: 'success', runType: 'manual' });
+      const { logPath, taskInstance, messages, continuationToken } =
+        await readCrawlLog(`news-${instance}`, 'news_crawler', runId);
+      expect(taskInstance.state).toBe('success');
+      // The crawler image's run rule writes these lines; the operator copies them with the container name.
+      expect(messages).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(
+            /\[base\] Starting python crawler\.py from .*news-crawler:[0-9a-f]{7}$/,
+          ),
+          expect.stringMatching(/\[base\] crawler\.py ran to completion$/),
+          expect.stringMatching(/\[base\] exit status 0$/),
+        ]),
+      );
+      expect(messages.length).toBeGreaterThan(3);
+      // Airflow 2 sends the repr of (host, text) tuples: its escapes must be decoded and the text split into
+      // one entry per line, never shown as one blob with literal \n sequences.
+      for (const message of messages) {
+        expect(message).not.toContain('\\n');
+        expect(message).not.toMatch(/[\r\n]/);
+        expect(message).not.toMatch(/^\[\('/);
+      }
+      // The log is complete: reading on from Airflow's continuation token yields no further lines.
+      expect(continuationToken).toEqual(expect.any(String));
+      const rest = await request(app)
+        .get(logPath)
+        .query({ token: continuationToken })
+        .set('Authorization', asAlice);
+      expect(rest.status).toBe(200);
+      expect(rest.body.log.lines).toEqual([]);
+    });
+
+    it("should read a failed price_crawler task's log with Kubernetes' pods/log 403", async () => {
+      const { runId, run } = await runToCompletion(
+        `price-${instance}`,
+        'price_crawler',
+      );
+      expect(run).toMatchObject({ state: 'failed', runType: 'manual' });
+      const { taskInstance, messages } = await readCrawlLog(
+        `price-${instance}`,
+        'price_crawler',
+        runId,
+      );
+      expect(taskInstance.state).toBe('failed');
+      // Airflow 3's structured messages keep a traceback in one event; look at it line by line.
+      const lines = messages.flatMap((m: string) => m.split('\n'));
+      expect(lines).toContain(
+        'kubernetes.client.exceptions.ApiException: (403)',
+      );
+      expect(lines).toContain('Reason: Forbidden');
+      const body = lines.find((l: string) =>
+        l.startsWith('HTTP response body: '),
+      );
+      expect(body).toBeDefined();
+      const status = JSON.parse(body!.slice('HTTP response body: '.length));
+      expect(status).toMatchObject({
+        kind: 'Status',
+        status: 'Failure',
+        reason: 'Forbidden',
+        code: 403,
+      });
+      expect(status.message).toMatch(
+        /^pods "price-crawler-[a-z0-9]+" is forbidden: User "system:serviceaccount:airflow:airflow-worker" cannot get resource "pods\/log" in API group "" in the namespace "crawler-price"$/,
+      );
+      for (const message of messages) {
+        expect(message).not.toContain('\\n');
+      }
     });
 
     it('should pause and unpause the DAG', async () => {
