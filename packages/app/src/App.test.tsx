@@ -23,8 +23,12 @@ describe('App', () => {
 
     const rendered = render(App.createRoot());
 
-    await waitFor(() => {
-      expect(rendered.getByText('Crawler Platform')).toBeInTheDocument();
-    });
-  });
+    // the app loads its features lazily: give a loaded machine time
+    await waitFor(
+      () => {
+        expect(rendered.getByText('Crawler Platform')).toBeInTheDocument();
+      },
+      { timeout: 30_000 },
+    );
+  }, 60_000);
 });
