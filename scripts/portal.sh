@@ -12,9 +12,10 @@ yarn workspace @crawler-platform/sandbox start --data "$PWD/.data/sandbox" \
 sandbox=$!
 trap 'kill $sandbox 2>/dev/null || true' EXIT INT TERM
 
-# git-sync answers 200 once the seeded DAG repository is synced
+# Start the portal as soon as the sandbox's servers listen; seeding the world
+# (images, DAG repository, first git-sync) goes on while the backend boots.
 for _ in $(seq 1 120); do
-  if curl -sf -o /dev/null http://127.0.0.1:7190/airflow2/; then
+  if curl -s -o /dev/null http://127.0.0.1:7190/airflow2/; then
     break
   fi
   if ! kill -0 $sandbox 2>/dev/null; then
