@@ -8,15 +8,18 @@ import { expect, test } from '@playwright/test';
 const BACKEND = 'http://localhost:7007';
 
 test.beforeAll(async ({ request }) => {
-  // the frontend dev server can be up before the backend is ready
+  // the frontend dev server can be up before the backend listens
+  const readiness = async () => {
+    try {
+      return (
+        await request.get(`${BACKEND}/.backstage/health/v1/readiness`)
+      ).status();
+    } catch {
+      return 0; // not listening yet
+    }
+  };
   await expect
-    .poll(
-      async () =>
-        (
-          await request.get(`${BACKEND}/.backstage/health/v1/readiness`)
-        ).status(),
-      { timeout: 240_000, intervals: [1000] },
-    )
+    .poll(readiness, { timeout: 240_000, intervals: [1000] })
     .toBe(200);
 });
 
@@ -72,11 +75,19 @@ test('should serve the crawlers plugin Airflow data from the sandbox to a signed
     expect(res.status()).toBe(200);
     return res.json();
   };
-  const news = await airflow('news-crawler');
-  expect(JSON.stringify(news)).toContain('news_crawler');
-  const price = await airflow('price-crawler');
-  // the broken DAG file of price-crawler shows up as its import error
-  expect(JSON.stringify(price)).toContain('price_crawler_backfill');
+  // the sandbox seeds its world while the portal boots: wait for git-sync
+  await expect(async () => {
+    const news = await airflow('news-crawler');
+    expect(news.dags[0]).toMatchObject({
+      dagId: 'news_crawler',
+      dag: { dagId: 'news_crawler', owners: ['crawler-team'] },
+    });
+    const price = await airflow('price-crawler');
+    // the broken DAG file of price-crawler shows up as its import error
+    expect(
+      price.importErrors.map((e: { filename: string }) => e.filename),
+    ).toEqual([expect.stringContaining('price_crawler_backfill.py')]);
+  }).toPass({ timeout: 120_000 });
 
   // the crawlers plugin is no open proxy: an entity without our annotations
   // or an unknown entity yields no Airflow data
