@@ -41,7 +41,7 @@ check "type-check (tsc)" yarn tsc
 check "lint" yarn backstage-cli repo lint
 
 echo "== jest (backstage-cli repo test)"
-CI=true yarn backstage-cli repo test --json --outputFile="$results/jest.json"
+yarn backstage-cli repo test --watchAll=false --json --outputFile="$results/jest.json"
 jest_status=$?
 read -r p f < <(count_json "$results/jest.json" '[r.numPassedTests, r.numFailedTests + r.numRuntimeErrorTestSuites]')
 passed=$((passed + p))
@@ -49,7 +49,7 @@ failed=$((failed + f))
 if [ "$jest_status" -ne 0 ] && [ "$f" -eq 0 ]; then failed=$((failed + 1)); fi
 
 echo "== end-to-end (Playwright, Chromium)"
-CI=true yarn playwright test
+yarn playwright test
 e2e_status=$?
 read -r p f < <(count_json "$results/e2e.json" '[r.stats.expected, r.stats.unexpected + r.stats.flaky]')
 passed=$((passed + p))

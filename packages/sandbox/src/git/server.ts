@@ -190,19 +190,11 @@ export async function startGitServer(
         res.write(headerBuf.subarray(sep + sepLen));
       });
       child.on('close', async code => {
-        if (!headersDone) {
-          plain(
-            res,
-            500,
-            `git-http-backend failed: ${Buffer.concat(stderr)
-              .toString('utf8')
-              .trim()}`,
-          );
-        } else {
-          res.end();
-        }
         logMeta.backendExit = code;
-        if (isReceive && code === 0 && before) {
+        // Record the ref updates before the response ends, so that when
+        // `git push` returns the push is visible to the AWS APIs, as it is in
+        // CodeCommit.
+        if (headersDone && isReceive && code === 0 && before) {
           try {
             const after = await refSnapshot(gitDir);
             for (const [ref, sha] of after) {
@@ -221,6 +213,17 @@ export async function startGitServer(
               error: (e as Error).message,
             });
           }
+        }
+        if (!headersDone) {
+          plain(
+            res,
+            500,
+            `git-http-backend failed: ${Buffer.concat(stderr)
+              .toString('utf8')
+              .trim()}`,
+          );
+        } else {
+          res.end();
         }
         resolve();
       });
