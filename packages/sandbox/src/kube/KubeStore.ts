@@ -43,6 +43,17 @@ export type KubeObject = {
   [k: string]: unknown;
 };
 
+/** The verbs every resource kind of the stand-in serves. */
+const ALL_VERBS = [
+  'create',
+  'delete',
+  'deletecollection',
+  'get',
+  'list',
+  'patch',
+  'update',
+];
+
 /** Static facts of each served resource. */
 export const KUBE_RESOURCES: Record<
   KubeResource,
@@ -69,30 +80,14 @@ export const KUBE_RESOURCES: Record<
     version: 'v1',
     namespaced: true,
     shortNames: ['sa'],
-    verbs: [
-      'create',
-      'delete',
-      'deletecollection',
-      'get',
-      'list',
-      'patch',
-      'update',
-    ],
+    verbs: ALL_VERBS,
   },
   secrets: {
     kind: 'Secret',
     group: '',
     version: 'v1',
     namespaced: true,
-    verbs: [
-      'create',
-      'delete',
-      'deletecollection',
-      'get',
-      'list',
-      'patch',
-      'update',
-    ],
+    verbs: ALL_VERBS,
   },
   configmaps: {
     kind: 'ConfigMap',
@@ -100,15 +95,7 @@ export const KUBE_RESOURCES: Record<
     version: 'v1',
     namespaced: true,
     shortNames: ['cm'],
-    verbs: [
-      'create',
-      'delete',
-      'deletecollection',
-      'get',
-      'list',
-      'patch',
-      'update',
-    ],
+    verbs: ALL_VERBS,
   },
   pods: {
     kind: 'Pod',
@@ -116,15 +103,7 @@ export const KUBE_RESOURCES: Record<
     version: 'v1',
     namespaced: true,
     shortNames: ['po'],
-    verbs: [
-      'create',
-      'delete',
-      'deletecollection',
-      'get',
-      'list',
-      'patch',
-      'update',
-    ],
+    verbs: ALL_VERBS,
   },
   events: {
     kind: 'Event',
@@ -132,45 +111,21 @@ export const KUBE_RESOURCES: Record<
     version: 'v1',
     namespaced: true,
     shortNames: ['ev'],
-    verbs: [
-      'create',
-      'delete',
-      'deletecollection',
-      'get',
-      'list',
-      'patch',
-      'update',
-    ],
+    verbs: ALL_VERBS,
   },
   roles: {
     kind: 'Role',
     group: 'rbac.authorization.k8s.io',
     version: 'v1',
     namespaced: true,
-    verbs: [
-      'create',
-      'delete',
-      'deletecollection',
-      'get',
-      'list',
-      'patch',
-      'update',
-    ],
+    verbs: ALL_VERBS,
   },
   rolebindings: {
     kind: 'RoleBinding',
     group: 'rbac.authorization.k8s.io',
     version: 'v1',
     namespaced: true,
-    verbs: [
-      'create',
-      'delete',
-      'deletecollection',
-      'get',
-      'list',
-      'patch',
-      'update',
-    ],
+    verbs: ALL_VERBS,
   },
 };
 

@@ -14,6 +14,16 @@ import { SandboxLogger, silentLogger } from '../util/logger';
 import { fargateCapacity } from './fargateSizing';
 import { KubeObject, KubeStore } from './KubeStore';
 
+/** A pod condition as the kubelet reports it (`lastProbeTime` is always null for pods). */
+function podCondition(
+  type: string,
+  status: 'True' | 'False',
+  lastTransitionTime: string,
+  extra: { reason?: string; message?: string } = {},
+) {
+  return { type, status, ...extra, lastProbeTime: null, lastTransitionTime };
+}
+
 export const FARGATE_PROFILE_LABEL = 'eks.amazonaws.com/fargate-profile';
 export const CAPACITY_ANNOTATION = 'CapacityProvisioned';
 const MAX_BACKOFF_MS = 300_000;
@@ -146,14 +156,10 @@ export function startPodLifecycle(options: PodLifecycleOptions): {
       kube.updatePodStatus(ns, pod.metadata.name, {
         phase: 'Pending',
         conditions: [
-          {
-            type: 'PodScheduled',
-            status: 'False',
+          podCondition('PodScheduled', 'False', ts(), {
             reason: 'Unschedulable',
             message,
-            lastProbeTime: null,
-            lastTransitionTime: ts(),
-          },
+          }),
         ],
       });
       kube.recordEvent(ns, pod, {
@@ -186,14 +192,7 @@ export function startPodLifecycle(options: PodLifecycleOptions): {
     const { init, main } = containersOf(bound);
     kube.updatePodStatus(ns, pod.metadata.name, {
       phase: 'Pending',
-      conditions: [
-        {
-          type: 'PodScheduled',
-          status: 'True',
-          lastProbeTime: null,
-          lastTransitionTime: ts(),
-        },
-      ],
+      conditions: [podCondition('PodScheduled', 'True', ts())],
       hostIP: ip,
       podIP: ip,
       podIPs: [{ ip }],
@@ -415,30 +414,10 @@ export function startPodLifecycle(options: PodLifecycleOptions): {
     kube.updatePodStatus(ns, name, {
       phase: 'Running',
       conditions: [
-        {
-          type: 'PodScheduled',
-          status: 'True',
-          lastProbeTime: null,
-          lastTransitionTime: startedAt,
-        },
-        {
-          type: 'Initialized',
-          status: 'True',
-          lastProbeTime: null,
-          lastTransitionTime: startedAt,
-        },
-        {
-          type: 'ContainersReady',
-          status: 'True',
-          lastProbeTime: null,
-          lastTransitionTime: startedAt,
-        },
-        {
-          type: 'Ready',
-          status: 'True',
-          lastProbeTime: null,
-          lastTransitionTime: startedAt,
-        },
+        podCondition('PodScheduled', 'True', startedAt),
+        podCondition('Initialized', 'True', startedAt),
+        podCondition('ContainersReady', 'True', startedAt),
+        podCondition('Ready', 'True', startedAt),
       ],
       ...(init.length ? { initContainerStatuses: initStatuses } : {}),
       containerStatuses: main.map(c => ({
@@ -473,32 +452,12 @@ export function startPodLifecycle(options: PodLifecycleOptions): {
         kube.updatePodStatus(ns, name, {
           phase: failed ? 'Failed' : 'Succeeded',
           conditions: [
-            {
-              type: 'PodScheduled',
-              status: 'True',
-              lastProbeTime: null,
-              lastTransitionTime: startedAt,
-            },
-            {
-              type: 'Initialized',
-              status: 'True',
-              lastProbeTime: null,
-              lastTransitionTime: startedAt,
-            },
-            {
-              type: 'ContainersReady',
-              status: 'False',
+            podCondition('PodScheduled', 'True', startedAt),
+            podCondition('Initialized', 'True', startedAt),
+            podCondition('ContainersReady', 'False', ts(), {
               reason: 'PodCompleted',
-              lastProbeTime: null,
-              lastTransitionTime: ts(),
-            },
-            {
-              type: 'Ready',
-              status: 'False',
-              reason: 'PodCompleted',
-              lastProbeTime: null,
-              lastTransitionTime: ts(),
-            },
+            }),
+            podCondition('Ready', 'False', ts(), { reason: 'PodCompleted' }),
           ],
           containerStatuses: statuses,
         });
@@ -575,14 +534,10 @@ export function startPodLifecycle(options: PodLifecycleOptions): {
       kube.updatePodStatus(ns, pod.metadata.name, {
         phase: 'Pending',
         conditions: [
-          {
-            type: 'PodScheduled',
-            status: 'False',
+          podCondition('PodScheduled', 'False', ts(), {
             reason: 'Unschedulable',
             message,
-            lastProbeTime: null,
-            lastTransitionTime: ts(),
-          },
+          }),
         ],
         hostIP: null,
         podIP: null,
