@@ -25,4 +25,12 @@ for _ in $(seq 1 120); do
   sleep 1
 done
 
+# The backend reaches the sandbox's AWS endpoint (CodeCommit GetFile for DAG
+# file claims) with the AWS SDK's default credential chain: the sandbox's fixed
+# dummy pair, which only the sandbox on 127.0.0.1 accepts.
+export AWS_ACCESS_KEY_ID=AKIASANDBOXEXAMPLE00
+export AWS_SECRET_ACCESS_KEY=sandbox/secret/access/key/not-a-real-one
+export AWS_REGION=eu-west-1
+unset AWS_PROFILE AWS_SESSION_TOKEN
+
 yarn start

@@ -28,5 +28,21 @@ export interface Config {
       /** Largest accepted `conf` object, in bytes of JSON. Default: 16384. */
       maxConfBytes?: number;
     };
+    /** Limits on what one caller can multiply. */
+    limits?: {
+      /**
+       * DAG ids (and DAG files) one entity may name; an entity with more answers 400 naming this limit. Default: 20.
+       */
+      maxDagIdsPerEntity?: number;
+      /**
+       * Largest `offset` of the runs route. Page sizes are 10, 25, 50 or 100 and offsets multiples of the page size;
+       * pages beyond the tenth are read from Airflow without being cached. Default: 10000.
+       */
+      maxRunsOffset?: number;
+      /** Largest task log chunk returned, in bytes of log text; longer chunks are cut with a note. Default: 1048576. */
+      maxLogChunkBytes?: number;
+      /** Largest JSON request body accepted, in bytes. Default: 65536. */
+      maxRequestBodyBytes?: number;
+    };
   };
 }

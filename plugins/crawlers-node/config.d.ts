@@ -64,6 +64,45 @@ export interface Config {
             };
         /** Timeout of each request to this instance, in milliseconds. Default: 10000. */
         timeoutMs?: number;
+        /**
+         * Requests in flight to this instance at most (1-64); further requests wait their turn, so that no caller
+         * can multiply the load on Airflow. Default: 8.
+         */
+        maxConcurrentRequests?: number;
+        /**
+         * How an entity's claim on a DAG is confirmed.
+         * - `tag` (default): the DAG must carry the tag `backstage:<entity ref>` (lower-cased; refs longer than 90
+         *   characters are shortened with a hash, see the crawlers-node README). Without it the entity sees no data
+         *   of the DAG and cannot trigger or pause it.
+         * - `annotation`: the entity's `crawler-platform.io/dag-ids` annotation alone is trusted. RISK: anyone who
+         *   can register an entity can then read and control any DAG of this instance with its credentials; use it
+         *   only when every writer of the catalog and of the DAG repository is trusted.
+         */
+        claims?: 'tag' | 'annotation';
+        /**
+         * The DAG repository this instance follows with git-sync. Needed to show import errors of files that
+         * never parsed: such a file is shown to an entity that names it (`crawler-platform.io/dag-files`) when its
+         * source on `branch` carries the entity's claim tag (read with CodeCommit GetFile, credentials from the
+         * `aws` integration config).
+         */
+        dagRepository?: {
+          /** Only `codecommit`. Default: codecommit. */
+          type?: 'codecommit';
+          /** CodeCommit repository name. */
+          repositoryName: string;
+          /** The branch git-sync follows (the chart's dags.gitSync.branch and ref). Default: main. */
+          branch?: string;
+          /** AWS region of the repository. Default: the AWS SDK's default region. */
+          region?: string;
+          /** AWS account of the repository, for credentials from `aws.accounts`. Default: the main account. */
+          accountId?: string;
+          /** AWS endpoint URL override (a VPC endpoint or a local stand-in). Default: the SDK's endpoint. */
+          endpoint?: string;
+          /** The chart's dags.gitSync.subPath: the repository folder Airflow reads DAGs from. Default: '' (root). */
+          subPath?: string;
+          /** The chart's dags.mountPath; absolute DAG file paths start with `<mountPath>/repo/`. Default: /opt/airflow/dags. */
+          mountPath?: string;
+        };
       }>;
     };
   };

@@ -97,3 +97,79 @@ test('should serve the crawlers plugin Airflow data from the sandbox to a signed
   );
   expect(unknown.status()).toBe(404);
 });
+
+test('should refuse the impostor crawler the DAGs and files that name other crawlers', async ({
+  page,
+  request,
+}) => {
+  const refresh = await request.get(
+    `${BACKEND}/api/auth/guest/refresh?env=development`,
+    { headers: { 'x-requested-with': 'XMLHttpRequest' } },
+  );
+  const token: string = (await refresh.json()).backstageIdentity.token;
+  const headers = { authorization: `Bearer ${token}` };
+  const api = `${BACKEND}/api/crawlers/entities/component/default`;
+  const tag = 'backstage:component:default/impostor-crawler';
+
+  // wait for the sandbox's first git-sync: price-crawler sees its import error
+  await expect(async () => {
+    const price = await (
+      await request.get(`${api}/price-crawler/airflow`, { headers })
+    ).json();
+    expect(price.importErrors).toHaveLength(1);
+  }).toPass({ timeout: 120_000 });
+
+  const impostor = await (
+    await request.get(`${api}/impostor-crawler/airflow`, { headers })
+  ).json();
+  expect(impostor.importErrors).toEqual([]);
+  const [news, backfill] = impostor.dags;
+  expect(news).toMatchObject({ dag: null, recentRuns: [] });
+  expect(news.errors[0].message).toContain(`add the tag "${tag}"`);
+  expect(backfill.dag).toBeNull();
+  expect(impostor.errors[0]).toMatchObject({
+    source: 'claim:dags/price_crawler_backfill.py',
+    status: 403,
+  });
+
+  // the guest owns impostor-crawler (crawler-team), yet writes are refused
+  const runs = await request.get(
+    `${api}/impostor-crawler/dags/news_crawler/runs`,
+    {
+      headers,
+    },
+  );
+  expect(runs.status()).toBe(403);
+  const trigger = await request.post(
+    `${api}/impostor-crawler/dags/news_crawler/runs`,
+    { headers, data: {} },
+  );
+  expect(trigger.status()).toBe(403);
+  expect((await trigger.json()).error.message).toContain(
+    `add the tag "${tag}"`,
+  );
+  const pause = await request.patch(
+    `${api}/impostor-crawler/dags/news_crawler`,
+    {
+      headers,
+      data: { isPaused: true },
+    },
+  );
+  expect(pause.status()).toBe(403);
+  expect((await pause.json()).error.message).toContain(`add the tag "${tag}"`);
+
+  // the entity page shows the refused claim with its fix
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Enter' }).click();
+  await page.goto('/catalog/default/component/impostor-crawler');
+  await expect(page.getByText('Claim refused: news_crawler')).toBeVisible({
+    timeout: 60_000,
+  });
+  await expect(
+    page.getByText(`add the tag "${tag}"`, { exact: false }).first(),
+  ).toBeVisible();
+  await page.screenshot({
+    path: 'test-results/impostor-crawler.png',
+    fullPage: true,
+  });
+});

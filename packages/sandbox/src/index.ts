@@ -45,7 +45,7 @@ export { makeSafeLabelValue } from './airflow/labels';
 export { startAirflowServer } from './airflow/server';
 export { startGitSyncServer } from './gitsync/server';
 export { parseDagFile } from './airflow/dagFile';
-export { SEED_CRAWLERS, crawlerDag } from './seedContent';
+export { SEED_CRAWLERS, claimTag, crawlerDag } from './seedContent';
 export * from './constants';
 export * from './aws';
 export * from './git';

@@ -40,6 +40,14 @@ export const SEED_CRAWLERS: SeedCrawler[] = [
   },
 ];
 
+/**
+ * The DAG tag that confirms a catalog entity's claim on a DAG (`backstage:<entity ref>`, lower-cased; the
+ * crawlers-node `dagClaimTag` also shortens refs longer than 90 characters, which the seeded names are not).
+ */
+export function claimTag(crawler: string, namespace = 'default'): string {
+  return `backstage:component:${namespace}/${crawler}`.toLowerCase();
+}
+
 /** The ECR image URI of a crawler. */
 export function imageUri(name: string, tag = 'latest'): string {
   return `${SANDBOX_ACCOUNT_ID}.dkr.ecr.${SANDBOX_REGION}.amazonaws.com/${name}:${tag}`;
@@ -73,7 +81,7 @@ with DAG(
     start_date=datetime(2026, 1, 1),
     catchup=False,
     is_paused_upon_creation=False,
-    tags=["crawler"],
+    tags=["crawler", "${claimTag(options.crawler)}"],
     default_args={"owner": "crawler-team", "retries": 0},
 ) as dag:
     crawl = KubernetesPodOperator(
@@ -129,7 +137,7 @@ with DAG(
     dag_id="price_crawler_backfill",
     schedule=None,
     start_date=datetime(2026, 1, 1),
-    tags=["crawler", "backfill"],
+    tags=["crawler", "backfill", "${claimTag(price.name)}"],
     default_args={"owner": "crawler-team"},
 ) as dag:
     backfill = KubernetesPodOperator(

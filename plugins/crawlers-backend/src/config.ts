@@ -18,12 +18,27 @@ export const defaults = {
   trigger: {
     maxConfBytes: 16_384,
   },
+  limits: {
+    maxDagIdsPerEntity: 20,
+    maxRunsOffset: 10_000,
+    maxLogChunkBytes: 1_048_576,
+    maxRequestBodyBytes: 65_536,
+  },
 } as const;
+
+/** Page sizes the runs route accepts; offsets are multiples of the page size (a small set of cache keys). */
+export const RUN_PAGE_SIZES = [10, 25, 50, 100] as const;
 
 /** Settings of the crawlers backend read from config. */
 export interface CrawlersBackendSettings {
   ttls: AirflowCacheTtls;
   maxConfBytes: number;
+  limits: {
+    maxDagIdsPerEntity: number;
+    maxRunsOffset: number;
+    maxLogChunkBytes: number;
+    maxRequestBodyBytes: number;
+  };
 }
 
 function positive(config: Config, key: string, fallback: number): number {
@@ -34,7 +49,7 @@ function positive(config: Config, key: string, fallback: number): number {
   return value;
 }
 
-/** Reads `crawlers.cache` and `crawlers.trigger` with their defaults. */
+/** Reads `crawlers.cache`, `crawlers.trigger` and `crawlers.limits` with their defaults. */
 export function readCrawlersBackendSettings(
   config: Config,
 ): CrawlersBackendSettings {
@@ -60,5 +75,27 @@ export function readCrawlersBackendSettings(
       'crawlers.trigger.maxConfBytes',
       defaults.trigger.maxConfBytes,
     ),
+    limits: {
+      maxDagIdsPerEntity: positive(
+        config,
+        'crawlers.limits.maxDagIdsPerEntity',
+        defaults.limits.maxDagIdsPerEntity,
+      ),
+      maxRunsOffset: positive(
+        config,
+        'crawlers.limits.maxRunsOffset',
+        defaults.limits.maxRunsOffset,
+      ),
+      maxLogChunkBytes: positive(
+        config,
+        'crawlers.limits.maxLogChunkBytes',
+        defaults.limits.maxLogChunkBytes,
+      ),
+      maxRequestBodyBytes: positive(
+        config,
+        'crawlers.limits.maxRequestBodyBytes',
+        defaults.limits.maxRequestBodyBytes,
+      ),
+    },
   };
 }

@@ -8,7 +8,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { crawlersPermissions } from '@crawler-platform/plugin-crawlers-common';
-import { airflowServiceRef } from '@crawler-platform/plugin-crawlers-node';
+import {
+  airflowServiceRef,
+  crawlerClaimServiceRef,
+} from '@crawler-platform/plugin-crawlers-node';
 import { toError } from '@backstage/errors';
 import { readCrawlersBackendSettings } from './config';
 import { createRouter } from './router';
@@ -36,6 +39,7 @@ export const crawlersPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
         airflow: airflowServiceRef,
+        claims: crawlerClaimServiceRef,
       },
       async init({
         logger,
@@ -49,14 +53,17 @@ export const crawlersPlugin = createBackendPlugin({
         lifecycle,
         catalog,
         airflow,
+        claims,
       }) {
         const settings = readCrawlersBackendSettings(config);
         permissionsRegistry.addPermissions(crawlersPermissions);
 
         const crawlerAirflow = createCrawlerAirflowService({
           airflow,
+          claims,
           cache: createAirflowCache({ cache, logger, ttls: settings.ttls }),
           logger,
+          maxLogChunkBytes: settings.limits.maxLogChunkBytes,
         });
 
         lifecycle.addStartupHook(() => {
@@ -81,6 +88,7 @@ export const crawlersPlugin = createBackendPlugin({
             catalog,
             crawlerAirflow,
             maxConfBytes: settings.maxConfBytes,
+            limits: settings.limits,
           }),
         );
       },

@@ -32,6 +32,7 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { CrawlersBackendSettings, RUN_PAGE_SIZES } from './config';
 import type {
   CrawlerAirflowService,
   CrawlerTarget,
@@ -85,18 +86,40 @@ const logSchema = z.object({
 });
 
 const runStates = z.enum(['queued', 'running', 'success', 'failed']);
-const runsQuery = z
-  .object({
-    limit: z.coerce.number().int().min(1).max(100).default(25),
-    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-    state: z
-      .preprocess(
-        v => (typeof v === 'string' ? v.split(',') : v),
-        z.array(runStates).max(4),
-      )
-      .optional(),
-  })
-  .strict();
+/** The runs query, normalised to a small set of cache keys: fixed page sizes, aligned offsets, sorted states. */
+const runsQuery = (maxOffset: number) =>
+  z
+    .object({
+      limit: z.coerce
+        .number()
+        .int()
+        .refine(
+          v => (RUN_PAGE_SIZES as readonly number[]).includes(v),
+          `must be one of ${RUN_PAGE_SIZES.join(', ')}`,
+        )
+        .default(25),
+      offset: z.coerce
+        .number()
+        .int()
+        .min(0)
+        .max(
+          maxOffset,
+          `must be at most ${maxOffset} (crawlers.limits.maxRunsOffset)`,
+        )
+        .default(0),
+      state: z
+        .preprocess(
+          v => (typeof v === 'string' ? v.split(',') : v),
+          z.array(runStates).max(4),
+        )
+        .optional()
+        .transform(v => (v ? [...new Set(v)].sort() : undefined)),
+    })
+    .strict()
+    .refine(q => q.offset % q.limit === 0, {
+      message: 'must be a multiple of limit',
+      path: ['offset'],
+    });
 const logQuery = z
   .object({
     token: z.string().min(1).max(4096).optional(),
@@ -131,6 +154,7 @@ export interface RouterOptions {
   catalog: CatalogService;
   crawlerAirflow: CrawlerAirflowService;
   maxConfBytes: number;
+  limits: CrawlersBackendSettings['limits'];
 }
 
 /** Creates the `/api/crawlers` router. */
@@ -144,9 +168,11 @@ export async function createRouter(
     catalog,
     crawlerAirflow,
     maxConfBytes,
+    limits,
   } = options;
   const router = Router();
-  router.use(express.json({ limit: '1mb' }));
+  router.use(express.json({ limit: limits.maxRequestBodyBytes }));
+  const runsQuerySchema = runsQuery(limits.maxRunsOffset);
 
   /** Resolves the entity with the caller's credentials, checks the permission and reads the annotations. */
   async function resolveTarget(
@@ -177,14 +203,21 @@ export async function createRouter(
     }
     if (!isCrawlersAvailable(entity)) {
       throw new NotFoundError(
-        `Entity ${entityRef} has no crawler DAGs: it lacks the ${ANNOTATION_CRAWLERS_DAG_IDS} annotation`,
+        `Entity ${entityRef} is not a crawler: it must be a Component of spec.type crawler with the ${ANNOTATION_CRAWLERS_DAG_IDS} annotation`,
       );
     }
     const link = parseCrawlersAnnotations(entity);
+    const max = limits.maxDagIdsPerEntity;
+    if (link.dagIds.length > max || link.dagFiles.length > max) {
+      throw new InputError(
+        `Entity ${entityRef} names ${link.dagIds.length} DAG ids and ${link.dagFiles.length} DAG files; at most ${max} of each are allowed (crawlers.limits.maxDagIdsPerEntity): split the crawler into several entities`,
+      );
+    }
     return {
       entityRef,
       instance: link.airflowInstance,
       dagIds: link.dagIds,
+      dagFiles: link.dagFiles,
     };
   }
 
@@ -211,7 +244,7 @@ export async function createRouter(
     '/entities/:kind/:namespace/:name/dags/:dagId/runs',
     async (req, res) => {
       const params = parse(dagSchema, req.params, 'path');
-      const query = parse(runsQuery, req.query, 'query');
+      const query = parse(runsQuerySchema, req.query, 'query');
       const target = await resolveTarget(
         req,
         params,

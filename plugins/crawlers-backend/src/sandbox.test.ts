@@ -6,9 +6,16 @@ import { mockCredentials } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import {
   ANNOTATION_CRAWLERS_AIRFLOW_INSTANCE,
+  ANNOTATION_CRAWLERS_DAG_FILES,
   ANNOTATION_CRAWLERS_DAG_IDS,
 } from '@crawler-platform/plugin-crawlers-common';
-import { Sandbox, startSandbox } from '@crawler-platform/sandbox';
+import {
+  Sandbox,
+  SANDBOX_ACCESS_KEY_ID,
+  SANDBOX_REGION,
+  SANDBOX_SECRET_ACCESS_KEY,
+  startSandbox,
+} from '@crawler-platform/sandbox';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,31 +34,52 @@ const asAlice = mockCredentials.user.header(ALICE);
 
 type Instance = 'airflow2' | 'airflow3';
 
-const crawler = (name: string, instance: Instance, dagIds: string): Entity => ({
+const crawler = (
+  name: string,
+  instance: Instance,
+  dagIds: string,
+  dagFiles?: string,
+): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
   metadata: {
-    name: `${name}-${instance}`,
+    name,
     namespace: 'default',
     annotations: {
       [ANNOTATION_CRAWLERS_DAG_IDS]: dagIds,
       [ANNOTATION_CRAWLERS_AIRFLOW_INSTANCE]: instance,
+      ...(dagFiles ? { [ANNOTATION_CRAWLERS_DAG_FILES]: dagFiles } : {}),
     },
   },
   spec: { type: 'crawler', lifecycle: 'production', owner: ALICE },
 });
-const newsCrawler = (instance: Instance) =>
-  crawler('news', instance, 'news_crawler,price_crawler_backfill');
-/** The seeded price_crawler runs in crawler-price, whose Role for Airflow's worker lacks `pods/log`. */
-const priceCrawler = (instance: Instance) =>
-  crawler('price', instance, 'price_crawler');
+/** The seeded DAG files name the entities news-crawler and price-crawler in their claim tags. */
+const BACKFILL_FILE = 'dags/price_crawler_backfill.py';
+const entitiesOn = (instance: Instance) => [
+  crawler('news-crawler', instance, 'news_crawler'),
+  /** The seeded price_crawler runs in crawler-price, whose Role for Airflow's worker lacks `pods/log`. */
+  crawler(
+    'price-crawler',
+    instance,
+    'price_crawler,price_crawler_backfill',
+    BACKFILL_FILE,
+  ),
+  // Owned by the same user: only the claim tags keep it from the other crawlers' DAGs and files.
+  crawler(
+    'impostor-crawler',
+    instance,
+    'news_crawler,price_crawler_backfill',
+    BACKFILL_FILE,
+  ),
+];
 
 const FINISHED_RUN_STATES = ['success', 'failed'];
 
 describe('crawlers backend against the sandbox', () => {
   let sandbox: Sandbox;
   let dataDir: string;
-  let app: any;
+  /** One backend per instance: the same entity names point at Airflow 2 in one and at Airflow 3 in the other. */
+  const apps: Partial<Record<Instance, any>> = {};
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crawlers-sandbox-test-'));
@@ -70,44 +98,56 @@ describe('crawlers backend against the sandbox', () => {
       },
     });
     const credentials = { username: 'admin', password: 'admin' };
-    const backend = await startCrawlersBackend({
-      entities: [
-        newsCrawler('airflow2'),
-        newsCrawler('airflow3'),
-        priceCrawler('airflow2'),
-        priceCrawler('airflow3'),
-      ],
-      config: {
-        crawlers: {
-          airflow: {
-            instances: [
-              {
-                name: 'airflow2',
-                baseUrl: sandbox.urls.airflow2,
-                auth: { type: 'basic', ...credentials },
-              },
-              {
-                name: 'airflow3',
-                baseUrl: sandbox.urls.airflow3,
-                auth: { type: 'password', ...credentials },
-              },
-            ],
+    const dagRepository = {
+      repositoryName: 'airflow-dags',
+      region: SANDBOX_REGION,
+      endpoint: sandbox.urls.aws,
+    };
+    for (const instance of ['airflow2', 'airflow3'] as const) {
+      const backend = await startCrawlersBackend({
+        entities: entitiesOn(instance),
+        realClaimService: true,
+        config: {
+          aws: {
+            mainAccount: {
+              accessKeyId: SANDBOX_ACCESS_KEY_ID,
+              secretAccessKey: SANDBOX_SECRET_ACCESS_KEY,
+            },
           },
-          cache: {
-            runsTtlMs: 1,
-            dagTtlMs: 1,
-            importErrorsTtlMs: 1,
-            taskInstancesTtlMs: 1,
+          crawlers: {
+            airflow: {
+              instances: [
+                {
+                  name: 'airflow2',
+                  baseUrl: sandbox.urls.airflow2,
+                  auth: { type: 'basic', ...credentials },
+                  dagRepository,
+                },
+                {
+                  name: 'airflow3',
+                  baseUrl: sandbox.urls.airflow3,
+                  auth: { type: 'password', ...credentials },
+                  dagRepository,
+                },
+              ],
+            },
+            cache: {
+              runsTtlMs: 1,
+              dagTtlMs: 1,
+              importErrorsTtlMs: 1,
+              taskInstancesTtlMs: 1,
+            },
           },
         },
-      },
-    });
-    app = backend.server;
-    // git-sync and the DAG processors need a moment after start: wait until both instances list news_crawler.
-    for (const instance of ['airflow2', 'airflow3']) {
+      });
+      apps[instance] = backend.server;
+    }
+    // git-sync and the DAG processors need a moment after start: wait until both instances list news_crawler
+    // and the backfill file's import error.
+    for (const instance of ['airflow2', 'airflow3'] as const) {
       for (let attempt = 0; attempt < 120; attempt++) {
-        const res = await request(app)
-          .get(`${API}/news-${instance}/airflow`)
+        const res = await request(apps[instance])
+          .get(`${API}/price-crawler/airflow`)
           .set('Authorization', asAlice);
         if (
           res.status === 200 &&
@@ -122,7 +162,7 @@ describe('crawlers backend against the sandbox', () => {
   });
 
   /** Triggers a run through our POST route and polls our runs route until the run has finished. */
-  async function runToCompletion(entity: string, dagId: string) {
+  async function runToCompletion(app: any, entity: string, dagId: string) {
     const trigger = await request(app)
       .post(`${API}/${entity}/dags/${dagId}/runs`)
       .set('Authorization', asAlice)
@@ -143,7 +183,12 @@ describe('crawlers backend against the sandbox', () => {
   }
 
   /** Reads the `crawl` task's log of a run through our task instance and log routes. */
-  async function readCrawlLog(entity: string, dagId: string, runId: string) {
+  async function readCrawlLog(
+    app: any,
+    entity: string,
+    dagId: string,
+    runId: string,
+  ) {
     const tis = await request(app)
       .get(
         `${API}/${entity}/dags/${dagId}/runs/${encodeURIComponent(
@@ -183,22 +228,35 @@ describe('crawlers backend against the sandbox', () => {
     ['airflow2', 'v1'],
     ['airflow3', 'v2'],
   ] as const)('%s', (instance, apiVersion) => {
-    it(`should probe ${apiVersion} and show the DAG with its import error`, async () => {
-      const res = await request(app)
-        .get(`${API}/news-${instance}/airflow`)
+    const app = () => apps[instance];
+
+    it(`should probe ${apiVersion} and show the DAG whose tag confirms the claim`, async () => {
+      const res = await request(app())
+        .get(`${API}/news-crawler/airflow`)
         .set('Authorization', asAlice);
       expect(res.status).toBe(200);
       expect(res.body.instance).toMatchObject({ name: instance, apiVersion });
-      const [news, backfill] = res.body.dags;
+      const [news] = res.body.dags;
       expect(news.errors).toEqual([]);
+      expect(news.claim).toMatchObject({ holds: true });
       expect(news.dag).toMatchObject({
         dagId: 'news_crawler',
         owners: ['crawler-team'],
       });
+      expect(res.body.importErrors).toEqual([]);
+    });
+
+    it('should show the import error of a file that never parsed through the file claim read from CodeCommit', async () => {
+      const res = await request(app())
+        .get(`${API}/price-crawler/airflow`)
+        .set('Authorization', asAlice);
+      expect(res.status).toBe(200);
+      const backfill = res.body.dags[1];
       expect(backfill.errors[0]).toMatchObject({
         source: 'dag:price_crawler_backfill',
         status: 404,
       });
+      expect(res.body.errors).toEqual([]);
       // Airflow 3 reports file names relative to the DAG bundle.
       expect(res.body.importErrors.map((e: any) => e.filename)).toEqual([
         apiVersion === 'v1'
@@ -207,9 +265,45 @@ describe('crawlers backend against the sandbox', () => {
       ]);
     });
 
+    it('should give an impostor entity no runs, logs or import errors of DAGs and files that name other entities', async () => {
+      const res = await request(app())
+        .get(`${API}/impostor-crawler/airflow`)
+        .set('Authorization', asAlice);
+      expect(res.status).toBe(200);
+      const [news] = res.body.dags;
+      expect(news).toMatchObject({ dag: null, recentRuns: [] });
+      expect(news.errors[0].message).toContain(
+        'add the tag "backstage:component:default/impostor-crawler"',
+      );
+      expect(res.body.importErrors).toEqual([]);
+      expect(res.body.errors).toEqual([
+        expect.objectContaining({
+          source: `claim:${BACKFILL_FILE}`,
+          status: 403,
+        }),
+      ]);
+      const runs = await request(app())
+        .get(`${API}/impostor-crawler/dags/news_crawler/runs`)
+        .set('Authorization', asAlice);
+      expect(runs.status).toBe(403);
+      const trigger = await request(app())
+        .post(`${API}/impostor-crawler/dags/news_crawler/runs`)
+        .set('Authorization', asAlice)
+        .send({});
+      expect(trigger.status).toBe(403);
+      expect(trigger.body.error.message).toContain(
+        'add the tag "backstage:component:default/impostor-crawler"',
+      );
+      const pause = await request(app())
+        .patch(`${API}/impostor-crawler/dags/news_crawler`)
+        .set('Authorization', asAlice)
+        .send({ isPaused: true });
+      expect(pause.status).toBe(403);
+    });
+
     it('should trigger a run that then shows in the runs list', async () => {
-      const trigger = await request(app)
-        .post(`${API}/news-${instance}/dags/news_crawler/runs`)
+      const trigger = await request(app())
+        .post(`${API}/news-crawler/dags/news_crawler/runs`)
         .set('Authorization', asAlice)
         .send({ conf: { source: 'integration-test' } });
       expect(trigger.status).toBe(201);
@@ -217,8 +311,8 @@ describe('crawlers backend against the sandbox', () => {
         dagId: 'news_crawler',
         runType: 'manual',
       });
-      const runs = await request(app)
-        .get(`${API}/news-${instance}/dags/news_crawler/runs?limit=100`)
+      const runs = await request(app())
+        .get(`${API}/news-crawler/dags/news_crawler/runs?limit=100`)
         .set('Authorization', asAlice);
       expect(runs.status).toBe(200);
       expect(runs.body.runs.map((r: any) => r.runId)).toContain(
@@ -228,12 +322,13 @@ describe('crawlers backend against the sandbox', () => {
 
     it("should read a finished news_crawler task's log as separate lines with the pod's output", async () => {
       const { runId, run } = await runToCompletion(
-        `news-${instance}`,
+        app(),
+        'news-crawler',
         'news_crawler',
       );
       expect(run).toMatchObject({ state: 'success', runType: 'manual' });
       const { logPath, taskInstance, messages, continuationToken } =
-        await readCrawlLog(`news-${instance}`, 'news_crawler', runId);
+        await readCrawlLog(app(), 'news-crawler', 'news_crawler', runId);
       expect(taskInstance.state).toBe('success');
       // The crawler image's run rule writes these lines; the operator copies them with the container name.
       expect(messages).toEqual(
@@ -255,7 +350,7 @@ describe('crawlers backend against the sandbox', () => {
       }
       // The log is complete: reading on from Airflow's continuation token yields no further lines.
       expect(continuationToken).toEqual(expect.any(String));
-      const rest = await request(app)
+      const rest = await request(app())
         .get(logPath)
         .query({ token: continuationToken })
         .set('Authorization', asAlice);
@@ -265,12 +360,14 @@ describe('crawlers backend against the sandbox', () => {
 
     it("should read a failed price_crawler task's log with Kubernetes' pods/log 403", async () => {
       const { runId, run } = await runToCompletion(
-        `price-${instance}`,
+        app(),
+        'price-crawler',
         'price_crawler',
       );
       expect(run).toMatchObject({ state: 'failed', runType: 'manual' });
       const { taskInstance, messages } = await readCrawlLog(
-        `price-${instance}`,
+        app(),
+        'price-crawler',
         'price_crawler',
         runId,
       );
@@ -301,14 +398,14 @@ describe('crawlers backend against the sandbox', () => {
     });
 
     it('should pause and unpause the DAG', async () => {
-      const pause = await request(app)
-        .patch(`${API}/news-${instance}/dags/news_crawler`)
+      const pause = await request(app())
+        .patch(`${API}/news-crawler/dags/news_crawler`)
         .set('Authorization', asAlice)
         .send({ isPaused: true });
       expect(pause.status).toBe(200);
       expect(pause.body.dag.isPaused).toBe(true);
-      const unpause = await request(app)
-        .patch(`${API}/news-${instance}/dags/news_crawler`)
+      const unpause = await request(app())
+        .patch(`${API}/news-crawler/dags/news_crawler`)
         .set('Authorization', asAlice)
         .send({ isPaused: false });
       expect(unpause.body.dag.isPaused).toBe(false);

@@ -5,9 +5,11 @@
 import type { Entity } from '@backstage/catalog-model';
 import {
   ANNOTATION_CRAWLERS_AIRFLOW_INSTANCE,
+  ANNOTATION_CRAWLERS_DAG_FILES,
   ANNOTATION_CRAWLERS_DAG_IDS,
   isCrawlersAvailable,
   parseCrawlersAnnotations,
+  parseCrawlersDagFiles,
   parseCrawlersDagIds,
 } from './annotations';
 
@@ -16,7 +18,7 @@ function entity(annotations: Record<string, string>): Entity {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
     metadata: { name: 'shop', annotations },
-    spec: {},
+    spec: { type: 'crawler' },
   };
 }
 
@@ -32,6 +34,38 @@ describe('crawler annotations', () => {
     expect(
       isCrawlersAvailable(entity({ [ANNOTATION_CRAWLERS_DAG_IDS]: 'a' })),
     ).toBe(true);
+  });
+
+  it('should report only Components of spec.type crawler as crawlers (one rule for frontend and backend)', () => {
+    const annotated = entity({ [ANNOTATION_CRAWLERS_DAG_IDS]: 'a' });
+    expect(
+      isCrawlersAvailable({ ...annotated, spec: { type: 'service' } }),
+    ).toBe(false);
+    expect(isCrawlersAvailable({ ...annotated, kind: 'Resource' })).toBe(false);
+    expect(isCrawlersAvailable({ ...annotated, kind: 'component' })).toBe(true);
+  });
+
+  it('should read DAG file paths relative to the DAG repository and refuse path tricks', () => {
+    expect(parseCrawlersDagFiles(' ./dags/a.py, dags/a.py ,dags/b.py')).toEqual(
+      ['dags/a.py', 'dags/b.py'],
+    );
+    expect(() => parseCrawlersDagFiles('../etc/passwd.py')).toThrow(
+      /invalid DAG file path/,
+    );
+    expect(() => parseCrawlersDagFiles('/abs/a.py')).toThrow(
+      /invalid DAG file path/,
+    );
+    expect(() => parseCrawlersDagFiles('dags/a.txt')).toThrow(
+      /invalid DAG file path/,
+    );
+    expect(
+      parseCrawlersAnnotations(
+        entity({
+          [ANNOTATION_CRAWLERS_DAG_IDS]: 'a',
+          [ANNOTATION_CRAWLERS_DAG_FILES]: 'dags/a.py',
+        }),
+      ).dagFiles,
+    ).toEqual(['dags/a.py']);
   });
 
   it('should report an entity with a blank annotation as unavailable', () => {
@@ -59,7 +93,7 @@ describe('crawler annotations', () => {
           [ANNOTATION_CRAWLERS_AIRFLOW_INSTANCE]: ' airflow3 ',
         }),
       ),
-    ).toEqual({ dagIds: ['a'], airflowInstance: 'airflow3' });
+    ).toEqual({ dagIds: ['a'], dagFiles: [], airflowInstance: 'airflow3' });
   });
 
   it('should throw an InputError that names the annotation when DAG ids are missing', () => {

@@ -23,6 +23,23 @@ export const ANNOTATION_CRAWLERS_AIRFLOW_INSTANCE =
   'crawler-platform.io/airflow-instance';
 
 /**
+ * Annotation naming the crawler's DAG files by their path in the DAG repository, comma-separated (for example
+ * `dags/shop_backfill.py`). A file that never parsed has no DAG and no tags; its import error is shown to the entity
+ * when the file is named here and its source in the DAG repository carries the entity's claim tag.
+ *
+ * @public
+ */
+export const ANNOTATION_CRAWLERS_DAG_FILES = 'crawler-platform.io/dag-files';
+
+/**
+ * Prefix of the DAG tag that confirms an entity's claim on a DAG: `backstage:<entity ref>` (see the
+ * crawlers-node `dagClaimTag` for the rule that keeps tags within Airflow's 100 characters).
+ *
+ * @public
+ */
+export const CRAWLERS_CLAIM_TAG_PREFIX = 'backstage:';
+
+/**
  * Pattern a DAG id must match: Airflow's own key rule (letters, digits, `_`, `.`, `-`), at most 250 characters.
  *
  * @public
@@ -39,16 +56,60 @@ export interface CrawlersEntityLink {
   dagIds: string[];
   /** Airflow instance name, or undefined for the default (first) instance. */
   airflowInstance?: string;
+  /** DAG file paths in the DAG repository (annotation `crawler-platform.io/dag-files`), possibly empty. */
+  dagFiles: string[];
 }
 
+/** Pattern a DAG file path must match: relative, `/`-separated, a `.py` file, no `.` or `..` segments. */
+const DAG_FILE_PATTERN = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*\.py$/;
+
 /**
- * Tells whether an entity carries a non-empty crawler DAG id annotation.
+ * The one rule for "is a crawler", used by the frontend and the backend alike: a Component of `spec.type: crawler`
+ * with a non-empty DAG id annotation.
  *
  * @public
  */
 export function isCrawlersAvailable(entity: Entity): boolean {
+  if (
+    entity.kind.toLocaleLowerCase('en-US') !== 'component' ||
+    entity.spec?.type !== 'crawler'
+  ) {
+    return false;
+  }
   const value = entity.metadata.annotations?.[ANNOTATION_CRAWLERS_DAG_IDS];
   return typeof value === 'string' && value.split(',').some(v => v.trim());
+}
+
+/**
+ * Splits a comma-separated DAG file annotation value into trimmed, de-duplicated repository paths and checks each.
+ *
+ * @public
+ */
+export function parseCrawlersDagFiles(value: string): string[] {
+  const files: string[] = [];
+  for (const raw of value.split(',')) {
+    const file = raw.trim().replace(/^\.\//, '');
+    if (!file) {
+      continue;
+    }
+    const segments = file.split('/');
+    if (
+      file.length > 500 ||
+      !DAG_FILE_PATTERN.test(file) ||
+      segments.some(s => s === '.' || s === '..')
+    ) {
+      throw new InputError(
+        `Annotation ${ANNOTATION_CRAWLERS_DAG_FILES} holds an invalid DAG file path "${file.slice(
+          0,
+          80,
+        )}": use paths of .py files relative to the DAG repository's root (e.g. dags/shop.py), separated by commas`,
+      );
+    }
+    if (!files.includes(file)) {
+      files.push(file);
+    }
+  }
+  return files;
 }
 
 /**
@@ -96,6 +157,11 @@ export function parseCrawlersAnnotations(entity: Entity): CrawlersEntityLink {
       `Entity has no DAG ids: set the annotation ${ANNOTATION_CRAWLERS_DAG_IDS} to a comma-separated list of DAG ids`,
     );
   }
+  const dagFiles = parseCrawlersDagFiles(
+    annotations[ANNOTATION_CRAWLERS_DAG_FILES] ?? '',
+  );
   const instance = annotations[ANNOTATION_CRAWLERS_AIRFLOW_INSTANCE]?.trim();
-  return instance ? { dagIds, airflowInstance: instance } : { dagIds };
+  return instance
+    ? { dagIds, dagFiles, airflowInstance: instance }
+    : { dagIds, dagFiles };
 }

@@ -11,10 +11,13 @@
 
 export {
   ANNOTATION_CRAWLERS_AIRFLOW_INSTANCE,
+  ANNOTATION_CRAWLERS_DAG_FILES,
   ANNOTATION_CRAWLERS_DAG_IDS,
+  CRAWLERS_CLAIM_TAG_PREFIX,
   CRAWLERS_DAG_ID_PATTERN,
   isCrawlersAvailable,
   parseCrawlersAnnotations,
+  parseCrawlersDagFiles,
   parseCrawlersDagIds,
 } from './annotations';
 export type { CrawlersEntityLink } from './annotations';
@@ -33,6 +36,7 @@ export type {
   CrawlersDagRun,
   CrawlersDagRunState,
   CrawlersDagRunsPage,
+  CrawlersDagClaim,
   CrawlersDagSummary,
   CrawlersImportError,
   CrawlersLogLine,

@@ -38,6 +38,10 @@ export interface CrawlersDag {
   owners: string[];
   tags: string[];
   fileloc: string | null;
+  /** v2 `relative_fileloc` (relative to the DAG bundle); null on v1. */
+  relativeFileloc: string | null;
+  /** v2 `bundle_name`; null on v1. */
+  bundleName: string | null;
   hasImportErrors: boolean;
 }
 
@@ -128,9 +132,30 @@ export interface CrawlersTaskLog {
 export interface CrawlersUpstreamError {
   /** What failed, e.g. `dag:shop-products`, `runs:shop-products`, `importErrors`. */
   source: string;
-  /** HTTP status from Airflow; 502 when it could not be reached, 504 on timeout. */
+  /**
+   * HTTP status from Airflow; 502 when it could not be reached or answered about something else, 504 on timeout,
+   * 403 for a claim that does not hold.
+   */
   status: number;
   message: string;
+  /** `warning` when the section still has data but is incomplete (e.g. paging stopped at its bound). Default: error. */
+  severity?: 'error' | 'warning';
+}
+
+/**
+ * Whether an entity's claim on a DAG holds: the DAG must carry the entity's claim tag (`backstage:<entity ref>`),
+ * unless the Airflow instance is configured with `claims: annotation`.
+ *
+ * @public
+ */
+export interface CrawlersDagClaim {
+  holds: boolean;
+  /** The tag that confirms the claim. */
+  tag: string;
+  /** How the claim was decided: by the DAG's tag, or by the annotation alone (`claims: annotation`). */
+  mode: 'tag' | 'annotation';
+  /** Why the claim does not hold and what to add to the DAG file; absent when it holds. */
+  reason?: string;
 }
 
 /**
@@ -151,6 +176,8 @@ export interface CrawlersAirflowInstanceInfo {
  */
 export interface CrawlersDagSummary {
   dagId: string;
+  /** The claim check; null when the DAG could not be read. No DAG data is returned unless it holds. */
+  claim: CrawlersDagClaim | null;
   dag: CrawlersDag | null;
   /** Last 25 runs, newest first. */
   recentRuns: CrawlersDagRun[];
@@ -174,7 +201,7 @@ export interface CrawlersAirflowResponse {
   importErrors: CrawlersImportError[];
   importErrorsFetchedAt: string | null;
   importErrorsStale: boolean;
-  /** Failures outside a DAG section (import errors, version probe). */
+  /** Failures and warnings outside a DAG section (import errors, version probe, file claims, truncated paging). */
   errors: CrawlersUpstreamError[];
 }
 

@@ -11,6 +11,18 @@
  */
 
 export { airflowServiceRef } from './airflowServiceRef';
+export { crawlerClaimServiceRef } from './crawlerClaimServiceRef';
+export { dagClaimTag } from './claims/claimTag';
+export { checkDagClaim } from './claims/checkDagClaim';
+export {
+  dagFileCarriesClaimTag,
+  dagRepositoryPathOf,
+  selectClaimedImportErrors,
+} from './claims/dagFiles';
+export { CodeCommitDagRepositoryReader } from './claims/DagRepositoryReader';
+export type { DagRepositoryReader } from './claims/DagRepositoryReader';
+export { DefaultCrawlerClaimService } from './claims/DefaultCrawlerClaimService';
+export type { CrawlerClaimService, DagFileClaim } from './claims/types';
 export {
   airflowConfigDefaults,
   readAirflowInstancesConfig,
@@ -20,6 +32,8 @@ export { DefaultAirflowService } from './airflow/DefaultAirflowService';
 export { AirflowUnavailableError } from './airflow/errors';
 export type {
   AirflowAuthConfig,
+  AirflowCollection,
+  AirflowDagRepositoryConfig,
   AirflowInstanceClient,
   AirflowInstanceConfig,
   AirflowListDagRunsOptions,

@@ -14,8 +14,13 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { JsonObject } from '@backstage/types';
 import {
   ANNOTATION_CRAWLERS_AIRFLOW_INSTANCE,
+  ANNOTATION_CRAWLERS_DAG_FILES,
   ANNOTATION_CRAWLERS_DAG_IDS,
 } from '@crawler-platform/plugin-crawlers-common';
+import {
+  crawlerClaimServiceRef,
+  DefaultCrawlerClaimService,
+} from '@crawler-platform/plugin-crawlers-node';
 import { fakeAirflow } from '@crawler-platform/plugin-crawlers-node/testUtils';
 import { http, passthrough } from 'msw';
 import type { SetupServer } from 'msw/node';
@@ -45,6 +50,13 @@ function crawler(
 export const entities: Entity[] = [
   crawler('shop-crawler', ALICE, {
     [ANNOTATION_CRAWLERS_DAG_IDS]: 'shop-products, shop-prices',
+    [ANNOTATION_CRAWLERS_DAG_FILES]: 'dags/shop_prices.py',
+  }),
+  // Owned by Alice like shop-crawler, so ownership alone would allow writes: it claims Bob's DAG and the file of
+  // shop-crawler, whose tags name other entities.
+  crawler('impostor-crawler', ALICE, {
+    [ANNOTATION_CRAWLERS_DAG_IDS]: 'other-dag',
+    [ANNOTATION_CRAWLERS_DAG_FILES]: 'dags/shop_prices.py',
   }),
   crawler('news-crawler', ALICE, {
     [ANNOTATION_CRAWLERS_DAG_IDS]: 'news-daily',
@@ -75,6 +87,7 @@ export function airflowConfig(extra: JsonObject = {}): JsonObject {
               password: AIRFLOW_PASSWORD,
             },
             timeoutMs: 2000,
+            dagRepository: { repositoryName: 'airflow-dags' },
           },
           {
             name: 'airflow3',
@@ -94,6 +107,29 @@ export function airflowConfig(extra: JsonObject = {}): JsonObject {
   };
 }
 
+/** The claim tag of an entity of the test catalog. */
+export const claimTagOf = (name: string) =>
+  `backstage:component:default/${name}`;
+
+/** Files of the test DAG repository `airflow-dags` (the file claims read them). */
+export const dagRepositoryFiles: Record<string, string> = {
+  'dags/shop_prices.py': `with DAG(dag_id="shop-prices", tags=["crawler", "${claimTagOf(
+    'shop-crawler',
+  )}"],\n`,
+  'dags/unrelated.py': 'with DAG(dag_id="unrelated",\n',
+};
+
+/** The claim service over {@link dagRepositoryFiles} instead of CodeCommit. */
+export const testClaimServiceFactory = createServiceFactory({
+  service: crawlerClaimServiceRef,
+  deps: { logger: coreServices.rootLogger },
+  factory: ({ logger }) =>
+    DefaultCrawlerClaimService.create({
+      reader: { readFile: async (_repo, path) => dagRepositoryFiles[path] },
+      logger,
+    }),
+});
+
 /** msw handler that lets supertest reach the test backend on 127.0.0.1; pass it to setupServer(). */
 export const localBackendPassthrough = http.all(
   /^http:\/\/127\.0\.0\.1:\d+\//,
@@ -107,6 +143,10 @@ export function useFakeAirflows(server: SetupServer) {
     baseUrl: AIRFLOW2,
     version: 'v1',
     dags: ['shop-products', 'other-dag'],
+    dagTags: {
+      'shop-products': [claimTagOf('shop-crawler')],
+      'other-dag': [claimTagOf('other-crawler')],
+    },
     runsPerDag: 30,
     credentials,
     importErrorFiles: [
@@ -118,6 +158,7 @@ export function useFakeAirflows(server: SetupServer) {
     baseUrl: AIRFLOW3,
     version: 'v2',
     dags: ['news-daily'],
+    dagTags: { 'news-daily': [claimTagOf('news-crawler')] },
     runsPerDag: 5,
     credentials,
   });
@@ -159,6 +200,8 @@ export async function startCrawlersBackend(
     logger?: LoggerService;
     entities?: Entity[];
     extraFeatures?: any[];
+    /** Use the real claim service (CodeCommit reads) instead of the in-memory DAG repository. */
+    realClaimService?: boolean;
   } = {},
 ) {
   const known = options.entities ?? entities;
@@ -169,6 +212,7 @@ export async function startCrawlersBackend(
     }),
     catalogServiceMock.factory({ entities: known }),
     ownerPolicyPermissions(known).factory,
+    ...(options.realClaimService ? [] : [testClaimServiceFactory]),
     ...(options.extraFeatures ?? []),
   ];
   if (options.logger) {

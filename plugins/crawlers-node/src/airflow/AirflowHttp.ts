@@ -23,6 +23,40 @@ export interface AirflowRequest {
   body?: unknown;
 }
 
+/** Releases `release` once the body of `response` has been consumed, whichever way it is read. */
+function wrapBody(response: Response, release: () => void): Response {
+  if (!response.body) {
+    release();
+    return response;
+  }
+  const reader = response.body.getReader();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) {
+          release();
+          controller.close();
+        } else {
+          controller.enqueue(value);
+        }
+      } catch (e) {
+        release();
+        controller.error(e);
+      }
+    },
+    cancel(reason) {
+      release();
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+}
+
 /** Refresh a JWT this long before its `exp` claim. */
 const TOKEN_EXPIRY_MARGIN_MS = 30_000;
 
@@ -51,6 +85,9 @@ function readJwtExpiry(token: string): number | undefined {
 export class AirflowHttp {
   private jwt?: { value: string; expiresAt?: number };
   private pendingJwt?: Promise<string>;
+  /** Requests in flight to this instance, bounded by `maxConcurrentRequests`. */
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
 
   constructor(
     private readonly config: AirflowInstanceConfig,
@@ -232,10 +269,44 @@ export class AirflowHttp {
     return token;
   }
 
+  /** Waits for one of the instance's `maxConcurrentRequests` slots; returns its release. */
+  private async acquire(): Promise<() => void> {
+    if (this.active >= this.config.maxConcurrentRequests) {
+      await new Promise<void>(resolve => this.waiting.push(resolve));
+    } else {
+      this.active++;
+    }
+    let released = false;
+    return () => {
+      if (released) {
+        return;
+      }
+      released = true;
+      const next = this.waiting.shift();
+      if (next) {
+        next(); // the slot passes to the next waiter
+      } else {
+        this.active--;
+      }
+    };
+  }
+
   private async fetchWithTimeout(
     url: string,
     init: RequestInit,
   ): Promise<Response> {
+    const release = await this.acquire();
+    try {
+      const response = await this.fetchOnce(url, init);
+      // The slot is held until the body has been read (or dropped), so that concurrency counts whole exchanges.
+      return wrapBody(response, release);
+    } catch (e) {
+      release();
+      throw e;
+    }
+  }
+
+  private async fetchOnce(url: string, init: RequestInit): Promise<Response> {
     const what = `${init.method} ${new URL(url).pathname}`;
     try {
       return await fetch(url, {

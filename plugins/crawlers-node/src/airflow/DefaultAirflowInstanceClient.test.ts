@@ -13,6 +13,7 @@ import { DefaultAirflowInstanceClient } from './DefaultAirflowInstanceClient';
 import { AirflowUnavailableError } from './errors';
 import type { AirflowInstanceConfig } from './types';
 import { fakeAirflow } from '../testing/fakeAirflow';
+import * as airflowFixtures from '../testing/fixtures';
 
 const BASE = 'http://airflow.test';
 const server = setupServer();
@@ -30,6 +31,8 @@ function client(
       apiVersion: 'auto',
       auth: { type: 'none' },
       timeoutMs: 1000,
+      maxConcurrentRequests: 8,
+      claims: 'tag',
       ...overrides,
     },
     logger: mockServices.logger.mock(),
@@ -111,6 +114,8 @@ describe.each(['v1', 'v2'] as const)(
         owners: ['team-crawlers'],
         tags: ['crawler'],
         fileloc: '/opt/airflow/dags/repo/dags/shop-products.py',
+        relativeFileloc: version === 'v1' ? null : 'dags/shop-products.py',
+        bundleName: version === 'v1' ? null : 'dags-folder',
         hasImportErrors: false,
       });
     });
@@ -154,10 +159,10 @@ describe.each(['v1', 'v2'] as const)(
 
     it('should follow pagination for task instances', async () => {
       const fake = setup({ taskInstancesPerRun: 150 });
-      const tis = await client({ auth }).listTaskInstances(
-        'shop-products',
-        'manual__1',
-      );
+      const { items: tis, truncated } = await client({
+        auth,
+      }).listTaskInstances('shop-products', 'manual__1');
+      expect(truncated).toBe(false);
       expect(tis).toHaveLength(150);
       expect(tis[149]).toMatchObject({
         taskId: 'task_149',
@@ -177,7 +182,10 @@ describe.each(['v1', 'v2'] as const)(
     it('should follow pagination for import errors', async () => {
       const files = Array.from({ length: 120 }, (_, i) => `/dags/f${i}.py`);
       setup({ importErrorFiles: files });
-      const errors = await client({ auth }).listImportErrors();
+      const { items: errors, truncated } = await client({
+        auth,
+      }).listImportErrors();
+      expect(truncated).toBe(false);
       expect(errors.map(e => e.filename)).toEqual(files);
       expect(errors[0].bundleName).toBe(
         version === 'v1' ? null : 'dags-folder',
@@ -512,5 +520,93 @@ describe('DefaultAirflowInstanceClient version probe', () => {
       ...fakeAirflow({ baseUrl: BASE, version: 'v2', dags: [] }).handlers,
     );
     await expect(c.getApiVersion()).resolves.toBe('v2');
+  });
+});
+
+describe('DefaultAirflowInstanceClient limits and answer checks', () => {
+  it('should say when paging stopped at its bound instead of stopping silently', async () => {
+    const files = Array.from({ length: 5_050 }, (_, i) => `/dags/f${i}.py`);
+    server.use(
+      ...fakeAirflow({
+        baseUrl: BASE,
+        version: 'v2',
+        dags: [],
+        importErrorFiles: files,
+      }).handlers,
+    );
+    const result = await client({ apiVersion: 'v2' }).listImportErrors();
+    expect(result.truncated).toBe(true);
+    expect(result.items).toHaveLength(5_000);
+    expect(result.totalEntries).toBe(5_050);
+  });
+
+  it('should treat an answer about another DAG than requested as an upstream error', async () => {
+    server.use(
+      ...fakeAirflow({ baseUrl: BASE, version: 'v1', dags: ['other'] })
+        .handlers,
+    );
+    server.use(
+      http.get(`${BASE}/api/v1/dags/shop`, () =>
+        HttpResponse.json(
+          airflowFixtures.v1Dag('other', { tags: [{ name: 'x' }] }),
+        ),
+      ),
+    );
+    const error = await client({ apiVersion: 'v1' })
+      .getDag('shop')
+      .catch(e => e);
+    expect(error).toBeInstanceOf(AirflowUnavailableError);
+    expect(error.message).toContain('with data of DAG "other"');
+  });
+
+  it('should reject a run list that contains runs of another DAG', async () => {
+    server.use(
+      http.get(`${BASE}/api/v2/dags/shop/dagRuns`, () =>
+        HttpResponse.json({
+          dag_runs: [airflowFixtures.v2Run('other', 0)],
+          total_entries: 1,
+        }),
+      ),
+    );
+    await expect(
+      client({ apiVersion: 'v2' }).listDagRuns('shop', {
+        limit: 10,
+        offset: 0,
+      }),
+    ).rejects.toThrow(/with data of DAG "other"/);
+  });
+
+  it('should keep at most maxConcurrentRequests requests in flight per instance', async () => {
+    let inFlight = 0;
+    let most = 0;
+    server.use(
+      http.get(`${BASE}/api/v1/dags/:dagId`, async ({ params }) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await delay(20);
+        inFlight--;
+        return HttpResponse.json(airflowFixtures.v1Dag(String(params.dagId)));
+      }),
+    );
+    const c = client({ apiVersion: 'v1', maxConcurrentRequests: 3 });
+    const dags = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => c.getDag(`d${i}`)),
+    );
+    expect(dags.map(d => d.dagId)).toEqual(
+      Array.from({ length: 12 }, (_, i) => `d${i}`),
+    );
+    expect(most).toBe(3);
+  });
+
+  it('should free the slot of a failed request', async () => {
+    server.use(
+      http.get(`${BASE}/api/v1/dags/:dagId`, () =>
+        HttpResponse.json({ detail: 'nope' }, { status: 404 }),
+      ),
+    );
+    const c = client({ apiVersion: 'v1', maxConcurrentRequests: 1 });
+    for (let i = 0; i < 3; i++) {
+      await expect(c.getDag('gone')).rejects.toBeInstanceOf(ResponseError);
+    }
   });
 });

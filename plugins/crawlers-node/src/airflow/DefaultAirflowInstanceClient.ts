@@ -24,6 +24,7 @@ import {
   mapTaskInstance,
 } from './mappers';
 import type {
+  AirflowCollection,
   AirflowInstanceClient,
   AirflowInstanceConfig,
   AirflowListDagRunsOptions,
@@ -47,6 +48,7 @@ type Json = Record<string, any>;
 export class DefaultAirflowInstanceClient implements AirflowInstanceClient {
   readonly name: string;
   readonly uiUrl: string;
+  readonly config: AirflowInstanceConfig;
   private readonly http: AirflowHttp;
   private version?: Promise<AirflowApiVersion>;
 
@@ -68,6 +70,7 @@ export class DefaultAirflowInstanceClient implements AirflowInstanceClient {
   ) {
     this.name = options.config.name;
     this.uiUrl = options.config.uiUrl;
+    this.config = options.config;
     this.http = new AirflowHttp(options.config, options.logger, options.now);
   }
 
@@ -110,13 +113,36 @@ export class DefaultAirflowInstanceClient implements AirflowInstanceClient {
     return this.http.json<T>(await this.getApiVersion(), request);
   }
 
+  /** An answer about another DAG than the one asked for is an upstream error, never passed on. */
+  private sameDag<T extends { dagId: string }>(
+    requested: string,
+    item: T,
+    what: string,
+  ): T {
+    if (item.dagId !== requested) {
+      throw new AirflowUnavailableError(
+        `Airflow instance "${
+          this.name
+        }" answered ${what} of DAG "${requested}" with data of DAG "${String(
+          item.dagId,
+        ).slice(0, 250)}"`,
+        502,
+      );
+    }
+    return item;
+  }
+
   async getDag(dagId: string): Promise<CrawlersDag> {
     const version = await this.getApiVersion();
     const dag = await this.http.json<Json>(version, {
       method: 'GET',
       path: `/dags/${segment(dagId)}`,
     });
-    return version === 'v1' ? mapDagV1(dag) : mapDagV2(dag);
+    return this.sameDag(
+      dagId,
+      version === 'v1' ? mapDagV1(dag) : mapDagV2(dag),
+      'the DAG request',
+    );
   }
 
   async listDagRuns(
@@ -136,7 +162,9 @@ export class DefaultAirflowInstanceClient implements AirflowInstanceClient {
     });
     const map = version === 'v1' ? mapDagRunV1 : mapDagRunV2;
     return {
-      items: (page.dag_runs ?? []).map(map),
+      items: (page.dag_runs ?? []).map((r: Json) =>
+        this.sameDag(dagId, map(r), 'the run list'),
+      ),
       totalEntries: page.total_entries ?? 0,
     };
   }
@@ -145,8 +173,9 @@ export class DefaultAirflowInstanceClient implements AirflowInstanceClient {
     path: string,
     itemsKey: string,
     map: (item: Json) => T,
-  ): Promise<T[]> {
+  ): Promise<AirflowCollection<T>> {
     const items: T[] = [];
+    let totalEntries = 0;
     for (let pageIndex = 0; pageIndex < MAX_PAGES; pageIndex++) {
       const page = await this.call<Json>({
         method: 'GET',
@@ -154,26 +183,40 @@ export class DefaultAirflowInstanceClient implements AirflowInstanceClient {
         query: { limit: PAGE_SIZE, offset: items.length },
       });
       const pageItems: Json[] = page[itemsKey] ?? [];
+      totalEntries =
+        typeof page.total_entries === 'number' ? page.total_entries : 0;
       items.push(...pageItems.map(map));
-      if (pageItems.length === 0 || items.length >= (page.total_entries ?? 0)) {
-        break;
+      if (pageItems.length === 0 || items.length >= totalEntries) {
+        return { items, truncated: false, totalEntries };
       }
     }
-    return items;
+    this.options.logger.warn('Stopped paging at the page bound', {
+      instance: this.name,
+      path,
+      read: items.length,
+      totalEntries,
+    });
+    return { items, truncated: true, totalEntries };
   }
 
-  listTaskInstances(
+  async listTaskInstances(
     dagId: string,
     runId: string,
-  ): Promise<CrawlersTaskInstance[]> {
-    return this.listAll(
+  ): Promise<AirflowCollection<CrawlersTaskInstance>> {
+    const all = await this.listAll(
       `/dags/${segment(dagId)}/dagRuns/${segment(runId)}/taskInstances`,
       'task_instances',
-      mapTaskInstance,
+      (t: Json) => {
+        if (typeof t.dag_id === 'string' && t.dag_id !== dagId) {
+          this.sameDag(dagId, { dagId: t.dag_id }, 'the task instance list');
+        }
+        return mapTaskInstance(t);
+      },
     );
+    return all;
   }
 
-  listImportErrors(): Promise<CrawlersImportError[]> {
+  listImportErrors(): Promise<AirflowCollection<CrawlersImportError>> {
     return this.listAll('/importErrors', 'import_errors', mapImportError);
   }
 
@@ -225,7 +268,11 @@ export class DefaultAirflowInstanceClient implements AirflowInstanceClient {
       path: `/dags/${segment(dagId)}/dagRuns`,
       body,
     });
-    return version === 'v1' ? mapDagRunV1(run) : mapDagRunV2(run);
+    return this.sameDag(
+      dagId,
+      version === 'v1' ? mapDagRunV1(run) : mapDagRunV2(run),
+      'the trigger',
+    );
   }
 
   async setDagPaused(dagId: string, isPaused: boolean): Promise<CrawlersDag> {
@@ -237,6 +284,10 @@ export class DefaultAirflowInstanceClient implements AirflowInstanceClient {
       commaKeys: ['update_mask'],
       body: { is_paused: isPaused },
     });
-    return version === 'v1' ? mapDagV1(dag) : mapDagV2(dag);
+    return this.sameDag(
+      dagId,
+      version === 'v1' ? mapDagV1(dag) : mapDagV2(dag),
+      'the pause request',
+    );
   }
 }

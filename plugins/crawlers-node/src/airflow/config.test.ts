@@ -29,6 +29,9 @@ describe('readAirflowInstancesConfig', () => {
         apiVersion: 'auto',
         auth: { type: 'none' },
         timeoutMs: 10000,
+        maxConcurrentRequests: 8,
+        claims: 'tag',
+        dagRepository: undefined,
       },
     ]);
   });
@@ -85,6 +88,51 @@ describe('readAirflowInstancesConfig', () => {
     expect(() => read([instance({ auth: { type: 'oauth' } })])).toThrow(
       /use one of basic, password, bearer/,
     );
+  });
+
+  it('should read the claim mode, the concurrency bound and the DAG repository with defaults', () => {
+    const [c] = read([
+      instance({
+        claims: 'annotation',
+        maxConcurrentRequests: 4,
+        dagRepository: { repositoryName: 'airflow-dags', region: 'eu-west-1' },
+      }),
+    ]);
+    expect(c.claims).toBe('annotation');
+    expect(c.maxConcurrentRequests).toBe(4);
+    expect(c.dagRepository).toEqual({
+      type: 'codecommit',
+      repositoryName: 'airflow-dags',
+      branch: 'main',
+      region: 'eu-west-1',
+      accountId: undefined,
+      endpoint: undefined,
+      subPath: '',
+      mountPath: '/opt/airflow/dags',
+    });
+  });
+
+  it('should reject bad claim modes, concurrency bounds and DAG repository folders', () => {
+    expect(() => read([instance({ claims: 'none' })])).toThrow(
+      /claims is "none": use tag/,
+    );
+    expect(() => read([instance({ maxConcurrentRequests: 0 })])).toThrow(
+      /maxConcurrentRequests must be a whole number from 1 to 64/,
+    );
+    expect(() =>
+      read([
+        instance({
+          dagRepository: { repositoryName: 'r', subPath: '../etc' },
+        }),
+      ]),
+    ).toThrow(/dagRepository.subPath/);
+    expect(() =>
+      read([
+        instance({
+          dagRepository: { repositoryName: 'r', mountPath: 'relative' },
+        }),
+      ]),
+    ).toThrow(/dagRepository.mountPath/);
   });
 
   it('should reject a non-positive timeout', () => {

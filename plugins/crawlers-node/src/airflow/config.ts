@@ -4,7 +4,11 @@
  */
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import type { AirflowAuthConfig, AirflowInstanceConfig } from './types';
+import type {
+  AirflowAuthConfig,
+  AirflowDagRepositoryConfig,
+  AirflowInstanceConfig,
+} from './types';
 
 /**
  * Defaults of the `crawlers.airflow` configuration.
@@ -14,7 +18,16 @@ import type { AirflowAuthConfig, AirflowInstanceConfig } from './types';
 export const airflowConfigDefaults = {
   apiVersion: 'auto',
   timeoutMs: 10_000,
+  maxConcurrentRequests: 8,
+  claims: 'tag',
+  dagRepository: {
+    branch: 'main',
+    subPath: '',
+    mountPath: '/opt/airflow/dags',
+  },
 } as const;
+
+const MAX_CONCURRENT_REQUESTS_LIMIT = 64;
 
 function readAuth(config: Config, key: string): AirflowAuthConfig {
   const auth = config.getOptionalConfig('auth');
@@ -57,6 +70,67 @@ function readBaseUrl(value: string, key: string): string {
     );
   }
   return url.toString().replace(/\/+$/, '');
+}
+
+function cleanFolder(value: string, key: string, absolute: boolean): string {
+  const folder = value.trim().replace(/\/+$/, '');
+  const rest = absolute ? folder.replace(/^\//, '') : folder;
+  if (
+    (absolute && !folder.startsWith('/')) ||
+    (!absolute && folder.startsWith('/')) ||
+    rest.split('/').some(s => s === '..' || s === '.')
+  ) {
+    throw new InputError(
+      `${key} is "${value}": use ${
+        absolute ? 'an absolute' : 'a relative'
+      } folder path without "." or ".." segments`,
+    );
+  }
+  return folder;
+}
+
+function readDagRepository(
+  config: Config,
+  key: string,
+): AirflowDagRepositoryConfig | undefined {
+  const repo = config.getOptionalConfig('dagRepository');
+  if (!repo) {
+    return undefined;
+  }
+  const type = repo.getOptionalString('type') ?? 'codecommit';
+  if (type !== 'codecommit') {
+    throw new InputError(
+      `${key}.dagRepository.type is "${type}": only codecommit is supported`,
+    );
+  }
+  const repositoryName = repo.getString('repositoryName');
+  if (!/^[\w.-]{1,100}$/.test(repositoryName)) {
+    throw new InputError(
+      `${key}.dagRepository.repositoryName "${repositoryName}" is not a CodeCommit repository name`,
+    );
+  }
+  const d = airflowConfigDefaults.dagRepository;
+  const endpoint = repo.getOptionalString('endpoint');
+  return {
+    type,
+    repositoryName,
+    branch: repo.getOptionalString('branch') ?? d.branch,
+    region: repo.getOptionalString('region'),
+    accountId: repo.getOptionalString('accountId'),
+    endpoint: endpoint
+      ? readBaseUrl(endpoint, `${key}.dagRepository.endpoint`)
+      : undefined,
+    subPath: cleanFolder(
+      repo.getOptionalString('subPath') ?? d.subPath,
+      `${key}.dagRepository.subPath`,
+      false,
+    ),
+    mountPath: cleanFolder(
+      repo.getOptionalString('mountPath') ?? d.mountPath,
+      `${key}.dagRepository.mountPath`,
+      true,
+    ),
+  };
 }
 
 /**
@@ -103,6 +177,25 @@ export function readAirflowInstancesConfig(
         `${key}.timeoutMs must be a positive whole number of milliseconds`,
       );
     }
+    const maxConcurrentRequests =
+      instance.getOptionalNumber('maxConcurrentRequests') ??
+      airflowConfigDefaults.maxConcurrentRequests;
+    if (
+      !Number.isInteger(maxConcurrentRequests) ||
+      maxConcurrentRequests < 1 ||
+      maxConcurrentRequests > MAX_CONCURRENT_REQUESTS_LIMIT
+    ) {
+      throw new InputError(
+        `${key}.maxConcurrentRequests must be a whole number from 1 to ${MAX_CONCURRENT_REQUESTS_LIMIT}`,
+      );
+    }
+    const claims =
+      instance.getOptionalString('claims') ?? airflowConfigDefaults.claims;
+    if (claims !== 'tag' && claims !== 'annotation') {
+      throw new InputError(
+        `${key}.claims is "${claims}": use tag (the DAG must carry the entity's claim tag) or annotation`,
+      );
+    }
     return {
       name,
       baseUrl,
@@ -110,6 +203,9 @@ export function readAirflowInstancesConfig(
       apiVersion,
       auth: readAuth(instance, key),
       timeoutMs,
+      maxConcurrentRequests,
+      claims,
+      dagRepository: readDagRepository(instance, key),
     };
   });
 }

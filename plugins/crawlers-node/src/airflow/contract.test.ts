@@ -103,6 +103,8 @@ describeWithSpecs.each(['v1', 'v2'] as const)(
               ? { type: 'basic', ...creds }
               : { type: 'password', ...creds },
           timeoutMs: 2000,
+          maxConcurrentRequests: 8,
+          claims: 'tag',
         },
         logger: mockServices.logger.mock(),
       });

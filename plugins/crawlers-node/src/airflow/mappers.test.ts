@@ -7,6 +7,7 @@ import {
   mapDagRunV2,
   mapLogContentV1,
   mapLogContentV2,
+  mapTaskInstance,
   parsePythonLogChunks,
   renderScheduleInterval,
 } from './mappers';
@@ -69,6 +70,32 @@ describe('Airflow mappers', () => {
       runAfter: '2026-01-01T00:00:00Z',
       durationSeconds: null,
     });
+  });
+
+  it('should turn negative durations (clock skew, bad data) into null', () => {
+    expect(
+      mapDagRunV2({
+        dag_id: 'd',
+        dag_run_id: 'r',
+        state: 'success',
+        duration: -3,
+      }).durationSeconds,
+    ).toBeNull();
+    expect(
+      mapDagRunV1({
+        dag_id: 'd',
+        dag_run_id: 'r',
+        state: 'success',
+        start_date: '2026-01-01T00:01:00+00:00',
+        end_date: '2026-01-01T00:00:00+00:00',
+      }).durationSeconds,
+    ).toBeNull();
+    expect(
+      mapTaskInstance({ task_id: 't', duration: -0.5 }).durationSeconds,
+    ).toBeNull();
+    expect(mapTaskInstance({ task_id: 't', duration: 0 }).durationSeconds).toBe(
+      0,
+    );
   });
 
   it('should split v1 log text into lines without a trailing empty line', () => {

@@ -26,7 +26,13 @@ function seconds(start: string | null, end: string | null): number | null {
     return null;
   }
   const ms = Date.parse(end) - Date.parse(start);
-  return Number.isFinite(ms) ? ms / 1000 : null;
+  return Number.isFinite(ms) && ms >= 0 ? ms / 1000 : null;
+}
+
+/** A duration in seconds as Airflow reports it; a negative one (clock skew, bad data) becomes null. */
+function duration(value: unknown): number | null {
+  const n = num(value);
+  return n !== null && n < 0 ? null : n;
 }
 
 /** Renders a v1 ScheduleInterval object (CronExpression, TimeDelta, RelativeDelta) as text. */
@@ -84,6 +90,8 @@ export function mapDagV1(d: Json): CrawlersDag {
     owners: stringArray(d.owners),
     tags: tagNames(d.tags),
     fileloc: str(d.fileloc),
+    relativeFileloc: null,
+    bundleName: null,
     hasImportErrors: d.has_import_errors === true,
   };
 }
@@ -101,6 +109,8 @@ export function mapDagV2(d: Json): CrawlersDag {
     owners: stringArray(d.owners),
     tags: tagNames(d.tags),
     fileloc: str(d.fileloc),
+    relativeFileloc: str(d.relative_fileloc),
+    bundleName: str(d.bundle_name),
     hasImportErrors: d.has_import_errors === true,
   };
 }
@@ -143,7 +153,10 @@ export function mapDagRunV2(r: Json): CrawlersDagRun {
     runAfter: str(r.run_after),
     startDate,
     endDate,
-    durationSeconds: num(r.duration) ?? seconds(startDate, endDate),
+    durationSeconds:
+      num(r.duration) !== null
+        ? duration(r.duration)
+        : seconds(startDate, endDate),
     triggeredBy: str(r.triggered_by),
     conf: conf(r.conf),
     note: str(r.note),
@@ -162,7 +175,10 @@ export function mapTaskInstance(t: Json): CrawlersTaskInstance {
     operator: str(t.operator) ?? str(t.operator_name),
     startDate,
     endDate,
-    durationSeconds: num(t.duration) ?? seconds(startDate, endDate),
+    durationSeconds:
+      num(t.duration) !== null
+        ? duration(t.duration)
+        : seconds(startDate, endDate),
     hostname: str(t.hostname),
   };
 }

@@ -23,6 +23,29 @@ export type AirflowAuthConfig =
   | { type: 'bearer'; token: string };
 
 /**
+ * The DAG repository an Airflow instance follows with git-sync (`crawlers.airflow.instances[].dagRepository`).
+ *
+ * @public
+ */
+export interface AirflowDagRepositoryConfig {
+  type: 'codecommit';
+  /** CodeCommit repository name. */
+  repositoryName: string;
+  /** The branch git-sync follows. */
+  branch: string;
+  /** AWS region of the repository; the SDK's default region when absent. */
+  region?: string;
+  /** AWS account of the repository, for `aws.accounts` credentials; the main account when absent. */
+  accountId?: string;
+  /** AWS endpoint override (a VPC endpoint, or a local stand-in); the SDK's default when absent. */
+  endpoint?: string;
+  /** The chart's `dags.gitSync.subPath`: the folder of the repository Airflow reads DAGs from ('' = the root). */
+  subPath: string;
+  /** The chart's `dags.mountPath`: git-sync's link is `<mountPath>/repo`, absolute DAG file paths start there. */
+  mountPath: string;
+}
+
+/**
  * One configured Airflow instance (`crawlers.airflow.instances[]`).
  *
  * @public
@@ -34,6 +57,28 @@ export interface AirflowInstanceConfig {
   apiVersion: 'auto' | AirflowApiVersion;
   auth: AirflowAuthConfig;
   timeoutMs: number;
+  /** Requests in flight to this instance at most; more wait their turn. */
+  maxConcurrentRequests: number;
+  /**
+   * How an entity's claim on a DAG is confirmed: `tag` (the DAG carries `backstage:<entity ref>`) or `annotation`
+   * (the entity's annotation alone; only for DAG repositories whose writers are all trusted).
+   */
+  claims: 'tag' | 'annotation';
+  /** The DAG repository, for import errors of files that never parsed; none configured when absent. */
+  dagRepository?: AirflowDagRepositoryConfig;
+}
+
+/**
+ * A whole collection read by following pagination, and whether paging stopped at its bound before the end.
+ *
+ * @public
+ */
+export interface AirflowCollection<T> {
+  items: T[];
+  /** True when more items exist than were read (the page bound was reached). */
+  truncated: boolean;
+  /** Airflow's `total_entries`. */
+  totalEntries: number;
 }
 
 /**
@@ -93,6 +138,8 @@ export interface AirflowTriggerOptions {
 export interface AirflowInstanceClient {
   /** The instance's configuration name. */
   readonly name: string;
+  /** The instance's settings (credentials included: never send them to a browser or a log). */
+  readonly config: AirflowInstanceConfig;
   /** URL of the Airflow UI for links. */
   readonly uiUrl: string;
   /** The API version, probed once when configured as `auto`. */
@@ -104,11 +151,11 @@ export interface AirflowInstanceClient {
     dagId: string,
     options: AirflowListDagRunsOptions,
   ): Promise<AirflowPage<CrawlersDagRun>>;
-  /** All task instances of a run (follows pagination). */
+  /** All task instances of a run (follows pagination up to its bound). */
   listTaskInstances(
     dagId: string,
     runId: string,
-  ): Promise<CrawlersTaskInstance[]>;
+  ): Promise<AirflowCollection<CrawlersTaskInstance>>;
   getTaskLog(
     dagId: string,
     runId: string,
@@ -116,8 +163,8 @@ export interface AirflowInstanceClient {
     tryNumber: number,
     options?: AirflowTaskLogOptions,
   ): Promise<CrawlersTaskLog>;
-  /** All import errors of the instance (follows pagination). */
-  listImportErrors(): Promise<CrawlersImportError[]>;
+  /** All import errors of the instance (follows pagination up to its bound). */
+  listImportErrors(): Promise<AirflowCollection<CrawlersImportError>>;
   triggerDagRun(
     dagId: string,
     options?: AirflowTriggerOptions,

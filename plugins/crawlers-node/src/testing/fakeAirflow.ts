@@ -43,6 +43,8 @@ export interface FakeAirflowOptions {
   runsPerDag?: number;
   taskInstancesPerRun?: number;
   importErrorFiles?: string[];
+  /** Extra tags per DAG id, e.g. the claim tag `backstage:component:default/shop` that confirms an entity's claim. */
+  dagTags?: Record<string, string[]>;
   /** v1: Basic credentials; v2: credentials for POST /auth/token. */
   credentials?: { username: string; password: string };
   /** Which key POST /auth/token answers with. */
@@ -90,9 +92,14 @@ export function fakeAirflow(options: FakeAirflowOptions) {
     triggered: [],
   };
 
+  const tagsOf = (dagId: string) =>
+    ['crawler', ...(options.dagTags?.[dagId] ?? [])].map(name =>
+      v1 ? { name } : { name, dag_id: dagId, dag_display_name: dagId },
+    );
   const dagBody = (dagId: string) =>
     (v1 ? v1Dag : v2Dag)(dagId, {
       is_paused: state.paused.get(dagId) ?? false,
+      tags: tagsOf(dagId),
     });
   const runs = (dagId: string) =>
     Array.from({ length: options.runsPerDag ?? 3 }, (_, i) =>

@@ -5,6 +5,7 @@
 
 import { InfoCard, StructuredMetadataTable } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
+import { CrawlerClaims } from './CrawlerClaims';
 
 const DAG_IDS_ANNOTATION = 'crawler-platform.io/dag-ids';
 const AIRFLOW_INSTANCE_ANNOTATION = 'crawler-platform.io/airflow-instance';
@@ -30,6 +31,7 @@ export function CrawlerOverviewCard() {
           Lifecycle: String(entity.spec?.lifecycle ?? 'unknown'),
         }}
       />
+      <CrawlerClaims />
     </InfoCard>
   );
 }

@@ -24,8 +24,14 @@ const crawler: Entity = {
 };
 
 describe('crawler entity page section', () => {
-  it('should attach only to Components of spec.type crawler', () => {
+  it('should attach only to Components of spec.type crawler with the DAG ids annotation', () => {
     expect(isCrawlerEntity(crawler)).toBe(true);
+    expect(
+      isCrawlerEntity({
+        ...crawler,
+        metadata: { name: 'price-crawler', annotations: {} },
+      }),
+    ).toBe(false);
     expect(
       isCrawlerEntity({
         ...crawler,

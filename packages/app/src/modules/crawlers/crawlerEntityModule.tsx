@@ -3,21 +3,16 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
-import { Entity } from '@backstage/catalog-model';
 import { createFrontendModule } from '@backstage/frontend-plugin-api';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { isCrawlersAvailable } from '@crawler-platform/plugin-crawlers-common';
 
 /**
- * Whether an entity is a crawler: a Component of `spec.type: crawler`. The
- * crawler cards of the entity page (Airflow runs, logs, git-sync, pods) attach
- * to the entity page with this filter.
+ * Whether an entity is a crawler: the suite's one rule, `isCrawlersAvailable`
+ * (a Component of `spec.type: crawler` with the DAG ids annotation), the same
+ * the backend applies. The crawler cards of the entity page attach with it.
  */
-export function isCrawlerEntity(entity: Entity): boolean {
-  return (
-    entity.kind.toLocaleLowerCase('en-US') === 'component' &&
-    entity.spec?.type === 'crawler'
-  );
-}
+export const isCrawlerEntity = isCrawlersAvailable;
 
 const crawlerOverviewCard = EntityCardBlueprint.make({
   name: 'crawler-overview',

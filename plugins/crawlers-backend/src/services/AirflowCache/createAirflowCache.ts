@@ -21,6 +21,9 @@ export interface AirflowCacheTtls {
 
 type Entry = { value: JsonValue; fetchedAt: number; generation: number };
 
+/** A failing cache is reported at most once per this interval. */
+const CACHE_FAILURE_LOG_INTERVAL_MS = 60_000;
+
 /**
  * Creates the Airflow cache on top of `coreServices.cache`.
  *
@@ -38,6 +41,33 @@ export function createAirflowCache(options: {
   const { cache, logger, ttls } = options;
   const now = options.now ?? Date.now;
   const inFlight = new Map<string, Promise<Entry>>();
+  let lastFailureLog = -Infinity;
+  let failuresSinceLog = 0;
+
+  /** Logs a cache failure once per interval (with the count of failures since the last line). */
+  function cacheFailed(what: string, error: unknown) {
+    failuresSinceLog++;
+    if (now() - lastFailureLog >= CACHE_FAILURE_LOG_INTERVAL_MS) {
+      logger.warn(`The cache failed; ${what}`, {
+        error: String(error),
+        failures: failuresSinceLog,
+      });
+      lastFailureLog = now();
+      failuresSinceLog = 0;
+    }
+  }
+
+  /** A cache read that never fails: a failing cache reads as empty, and the value comes from Airflow. */
+  async function safeGet<T extends JsonValue>(
+    key: string,
+  ): Promise<T | undefined> {
+    try {
+      return await cache.get<T>(key);
+    } catch (error) {
+      cacheFailed('reading from Airflow instead', error);
+      return undefined;
+    }
+  }
 
   const generationKey = (instance: string, dagId: string) =>
     `gen:${instance}:${dagId}`;
@@ -48,8 +78,8 @@ export function createAirflowCache(options: {
     key: string,
   ) =>
     scope.dagId === undefined
-      ? `v1:${scope.instance}:${kind}:${key}`
-      : `v1:${scope.instance}:dag:${scope.dagId}:${kind}:${key}`;
+      ? `v2:${scope.instance}:${kind}:${key}`
+      : `v2:${scope.instance}:dag:${scope.dagId}:${kind}:${key}`;
 
   async function generationOf(scope: {
     instance: string;
@@ -59,7 +89,7 @@ export function createAirflowCache(options: {
       return 0;
     }
     return (
-      (await cache.get<number>(generationKey(scope.instance, scope.dagId))) ?? 0
+      (await safeGet<number>(generationKey(scope.instance, scope.dagId))) ?? 0
     );
   }
 
@@ -79,10 +109,7 @@ export function createAirflowCache(options: {
           cache
             .set(cacheKey, entry, { ttl: ttls.stale })
             .catch(error =>
-              logger.warn('Could not store an Airflow answer in the cache', {
-                key: cacheKey,
-                error: String(error),
-              }),
+              cacheFailed('an Airflow answer was not stored', error),
             )
             .finally(() => inFlight.delete(flightKey));
           return entry;
@@ -107,7 +134,7 @@ export function createAirflowCache(options: {
       const cacheKey = entryKey(scope, kind, key);
       const [generation, cached] = await Promise.all([
         generationOf(scope),
-        cache.get<Entry>(cacheKey),
+        safeGet<Entry>(cacheKey),
       ]);
       if (
         cached &&

@@ -3,17 +3,22 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import { NotAllowedError } from '@backstage/errors';
 import type { JsonValue } from '@backstage/types';
 import type {
+  AirflowCollection,
   AirflowInstanceClient,
   AirflowService,
+  CrawlerClaimService,
 } from '@crawler-platform/plugin-crawlers-node';
 import type {
   CrawlersDag,
+  CrawlersDagClaim,
   CrawlersDagRun,
   CrawlersDagSummary,
   CrawlersImportError,
   CrawlersTaskInstance,
+  CrawlersTaskLog,
   CrawlersUpstreamError,
 } from '@crawler-platform/plugin-crawlers-common';
 import type { AirflowCache, CachedResult } from '../AirflowCache';
@@ -23,36 +28,10 @@ import { toRouteError, toUpstreamError } from './upstreamErrors';
 /** Number of runs shown per DAG in the overview. */
 export const RECENT_RUNS = 25;
 
+/** Run pages beyond this many pages deep are fetched for the caller but not kept in the cache. */
+export const CACHED_RUN_PAGES = 10;
+
 const asJson = <T>(value: T) => value as unknown as JsonValue;
-
-function fileStem(filename: string): string {
-  const base = filename.split('/').pop() ?? filename;
-  return base.replace(/\.py$/, '');
-}
-
-/**
- * Picks the import errors that belong to a crawler: files that are the fileloc of one of its DAGs (Airflow 3 names
- * them relative to the bundle, so a fileloc ending in `/<filename>` matches too), or whose name (without `.py`)
- * is one of its DAG ids (with `-` or `_`), for DAGs that never parsed.
- */
-export function selectImportErrors(
-  importErrors: CrawlersImportError[],
-  dagIds: string[],
-  dags: Array<CrawlersDag | null>,
-): CrawlersImportError[] {
-  const files = new Set(
-    dags.map(d => d?.fileloc).filter((f): f is string => !!f),
-  );
-  const stems = new Set(
-    dagIds.flatMap(id => [id, id.replace(/-/g, '_'), id.replace(/_/g, '-')]),
-  );
-  const isDagFile = (filename: string) =>
-    files.has(filename) ||
-    [...files].some(f => f.endsWith(`/${filename.replace(/^\/+/, '')}`));
-  return importErrors.filter(
-    e => isDagFile(e.filename) || stems.has(fileStem(e.filename)),
-  );
-}
 
 function oldest(...results: Array<CachedResult<unknown>>): string | null {
   const times = results
@@ -62,36 +41,107 @@ function oldest(...results: Array<CachedResult<unknown>>): string | null {
   return times[0] ?? null;
 }
 
+/** Caps a log chunk at `maxBytes` of message text, saying so in a last line. */
+export function capLogChunk(
+  log: CrawlersTaskLog,
+  maxBytes: number,
+): CrawlersTaskLog {
+  let used = 0;
+  const lines = [];
+  for (const line of log.lines) {
+    const size = Buffer.byteLength(line.message);
+    if (used + size > maxBytes) {
+      const total = log.lines.reduce(
+        (n, l) => n + Buffer.byteLength(l.message),
+        0,
+      );
+      lines.push({
+        timestamp: null,
+        level: 'warning',
+        message: `[crawlers] log chunk cut at ${maxBytes} bytes of ${total} (crawlers.limits.maxLogChunkBytes)`,
+      });
+      return { ...log, lines };
+    }
+    used += size;
+    lines.push(line);
+  }
+  return log;
+}
+
 /**
  * Creates the entity-scoped Airflow service.
  */
 export function createCrawlerAirflowService(options: {
   airflow: AirflowService;
+  claims: CrawlerClaimService;
   cache: AirflowCache;
   logger: LoggerService;
+  maxLogChunkBytes: number;
 }): CrawlerAirflowService {
-  const { airflow, cache, logger } = options;
+  const { airflow, claims, cache, logger, maxLogChunkBytes } = options;
 
   const clientFor = (target: CrawlerTarget): AirflowInstanceClient =>
     airflow.getInstance(target.instance);
 
-  async function apiVersionOf(client: AirflowInstanceClient) {
+  const readDag = (client: AirflowInstanceClient, dagId: string) =>
+    cache.read({ instance: client.name, dagId }, 'dag', 'meta', async () =>
+      asJson(await client.getDag(dagId)),
+    );
+
+  /**
+   * The claim of the target on a DAG, from the cached DAG metadata (`fresh` reads Airflow first, for writes).
+   * Throws 403 with the fix when the claim does not hold, and the upstream error when the DAG cannot be read.
+   */
+  async function requireClaim(
+    client: AirflowInstanceClient,
+    target: CrawlerTarget,
+    dagId: string,
+    fresh = false,
+  ): Promise<CrawlersDag> {
+    let dag: CrawlersDag;
+    if (fresh) {
+      try {
+        dag = await client.getDag(dagId);
+      } catch (error) {
+        throw toRouteError(`Reading DAG ${dagId}`, error);
+      }
+    } else {
+      const result = await readDag(client, dagId);
+      if (!result.value) {
+        throw toRouteError(`Reading DAG ${dagId}`, result.error);
+      }
+      dag = result.value as unknown as CrawlersDag;
+    }
+    const claim = claims.checkDag(client, target.entityRef, dag);
+    if (!claim.holds) {
+      throw new NotAllowedError(claim.reason);
+    }
+    return dag;
+  }
+
+  async function invalidate(client: AirflowInstanceClient, dagId: string) {
     try {
-      return await client.getApiVersion();
-    } catch {
-      return null;
+      await cache.invalidateDag(client.name, dagId);
+    } catch (error) {
+      // The write succeeded in Airflow: a cache failure must not turn it into a failure the user retries.
+      logger.warn('Could not invalidate cached Airflow answers after a write', {
+        instance: client.name,
+        dagId,
+        error: String(error),
+      });
     }
   }
 
   async function dagSummary(
     client: AirflowInstanceClient,
+    target: CrawlerTarget,
     dagId: string,
   ): Promise<CrawlersDagSummary> {
     const scope = { instance: client.name, dagId };
+    // The runs are read alongside the DAG so that a cold overview waits for one round trip; they are returned only
+    // when the DAG confirms the claim.
     const [dag, runs] = await Promise.all([
-      cache.read(scope, 'dag', 'meta', async () =>
-        asJson(await client.getDag(dagId)),
-      ),
+      readDag(client, dagId),
       cache.read(scope, 'runs', `recent:${RECENT_RUNS}`, async () =>
         asJson(
           (
@@ -103,6 +153,36 @@ export function createCrawlerAirflowService(options: {
         ),
       ),
     ]);
+    const value = dag.value as unknown as CrawlersDag | undefined;
+    if (!value) {
+      return {
+        dagId,
+        claim: null,
+        dag: null,
+        recentRuns: [],
+        fetchedAt: null,
+        stale: false,
+        errors: [toUpstreamError(`dag:${dagId}`, dag.error)],
+      };
+    }
+    const claim: CrawlersDagClaim = claims.checkDag(
+      client,
+      target.entityRef,
+      value,
+    );
+    if (!claim.holds) {
+      return {
+        dagId,
+        claim,
+        dag: null,
+        recentRuns: [],
+        fetchedAt: null,
+        stale: false,
+        errors: [
+          { source: `claim:${dagId}`, status: 403, message: claim.reason! },
+        ],
+      };
+    }
     const errors: CrawlersUpstreamError[] = [];
     if (dag.error) {
       errors.push(toUpstreamError(`dag:${dagId}`, dag.error));
@@ -112,7 +192,8 @@ export function createCrawlerAirflowService(options: {
     }
     return {
       dagId,
-      dag: (dag.value as unknown as CrawlersDag | undefined) ?? null,
+      claim,
+      dag: value,
       recentRuns: (runs.value as unknown as CrawlersDagRun[] | undefined) ?? [],
       fetchedAt: oldest(dag, runs),
       stale: dag.stale || runs.stale,
@@ -123,29 +204,64 @@ export function createCrawlerAirflowService(options: {
   return {
     async getOverview(target) {
       const client = clientFor(target);
-      const [dags, importErrors] = await Promise.all([
-        Promise.all(target.dagIds.map(id => dagSummary(client, id))),
+      const [apiVersion, dags, importErrors, fileClaims] = await Promise.all([
+        client.getApiVersion().then(
+          v => ({ value: v, error: undefined }),
+          error => ({ value: null, error }),
+        ),
+        Promise.all(target.dagIds.map(id => dagSummary(client, target, id))),
         cache.read({ instance: client.name }, 'importErrors', 'all', async () =>
           asJson(await client.listImportErrors()),
         ),
+        claims.checkDagFiles(client, target.entityRef, target.dagFiles),
       ]);
       const errors: CrawlersUpstreamError[] = [];
+      if (apiVersion.error) {
+        errors.push(toUpstreamError('apiVersion', apiVersion.error));
+      }
       if (importErrors.error) {
         errors.push(toUpstreamError('importErrors', importErrors.error));
+      }
+      const collection = importErrors.value as unknown as
+        | AirflowCollection<CrawlersImportError>
+        | undefined;
+      if (collection?.truncated) {
+        errors.push({
+          source: 'importErrors',
+          status: 200,
+          severity: 'warning',
+          message: `Airflow reports ${collection.totalEntries} import errors; only the first ${collection.items.length} were read`,
+        });
+      }
+      for (const file of fileClaims) {
+        if (file.error) {
+          errors.push({
+            ...toUpstreamError(`dagFile:${file.path}`, file.error),
+            message: `Could not read ${file.path} from the DAG repository to confirm the claim`,
+          });
+        } else if (!file.holds) {
+          errors.push({
+            source: `claim:${file.path}`,
+            status: 403,
+            message: file.reason!,
+          });
+        }
       }
       return {
         entityRef: target.entityRef,
         instance: {
           name: client.name,
-          apiVersion: await apiVersionOf(client),
+          apiVersion: apiVersion.value,
           uiUrl: client.uiUrl,
         },
         dags,
-        importErrors: selectImportErrors(
-          (importErrors.value as unknown as CrawlersImportError[]) ?? [],
-          target.dagIds,
-          dags.map(d => d.dag),
-        ),
+        importErrors: claims.selectImportErrors(client, {
+          importErrors: collection?.items ?? [],
+          claimedDags: dags
+            .filter(d => d.claim?.holds && d.dag)
+            .map(d => d.dag!),
+          claimedFiles: fileClaims.filter(f => f.holds).map(f => f.path),
+        }),
         importErrorsFetchedAt: importErrors.fetchedAt,
         importErrorsStale: importErrors.stale,
         errors,
@@ -154,14 +270,31 @@ export function createCrawlerAirflowService(options: {
 
     async listRuns(target, dagId, { limit, offset, states }) {
       const client = clientFor(target);
-      const key = `page:${limit}:${offset}:${(states ?? []).join(',')}`;
-      const result = await cache.read(
-        { instance: client.name, dagId },
-        'runs',
-        key,
-        async () =>
-          asJson(await client.listDagRuns(dagId, { limit, offset, states })),
-      );
+      await requireClaim(client, target, dagId);
+      const fetch = async () =>
+        asJson(await client.listDagRuns(dagId, { limit, offset, states }));
+      const result =
+        offset < CACHED_RUN_PAGES * limit
+          ? await cache.read(
+              { instance: client.name, dagId },
+              'runs',
+              `page:${limit}:${offset}:${(states ?? []).join(',')}`,
+              fetch,
+            )
+          : await fetch().then(
+              value => ({
+                value,
+                fetchedAt: new Date().toISOString(),
+                stale: false,
+                error: undefined,
+              }),
+              error => ({
+                value: undefined,
+                fetchedAt: null,
+                stale: false,
+                error,
+              }),
+            );
       const page = result.value as unknown as
         | { items: CrawlersDagRun[]; totalEntries: number }
         | undefined;
@@ -181,27 +314,40 @@ export function createCrawlerAirflowService(options: {
 
     async listTaskInstances(target, dagId, runId) {
       const client = clientFor(target);
+      await requireClaim(client, target, dagId);
       const result = await cache.read(
         { instance: client.name, dagId },
         'taskInstances',
         `run:${runId}`,
         async () => asJson(await client.listTaskInstances(dagId, runId)),
       );
+      const collection = result.value as unknown as
+        | AirflowCollection<CrawlersTaskInstance>
+        | undefined;
+      const errors: CrawlersUpstreamError[] = result.error
+        ? [toUpstreamError(`taskInstances:${dagId}/${runId}`, result.error)]
+        : [];
+      if (collection?.truncated) {
+        errors.push({
+          source: `taskInstances:${dagId}/${runId}`,
+          status: 200,
+          severity: 'warning',
+          message: `The run has ${collection.totalEntries} task instances; only the first ${collection.items.length} were read`,
+        });
+      }
       return {
         dagId,
         runId,
-        taskInstances:
-          (result.value as unknown as CrawlersTaskInstance[] | undefined) ?? [],
+        taskInstances: collection?.items ?? [],
         fetchedAt: result.fetchedAt,
         stale: result.stale,
-        errors: result.error
-          ? [toUpstreamError(`taskInstances:${dagId}/${runId}`, result.error)]
-          : [],
+        errors,
       };
     },
 
     async getTaskLog(target, dagId, runId, taskId, tryNumber, logOptions) {
       const client = clientFor(target);
+      await requireClaim(client, target, dagId);
       try {
         const log = await client.getTaskLog(
           dagId,
@@ -210,7 +356,12 @@ export function createCrawlerAirflowService(options: {
           tryNumber,
           logOptions,
         );
-        return { dagId, runId, taskId, log };
+        return {
+          dagId,
+          runId,
+          taskId,
+          log: capLogChunk(log, maxLogChunkBytes),
+        };
       } catch (error) {
         throw toRouteError(
           `Reading the log of ${dagId}/${runId}/${taskId}`,
@@ -221,40 +372,44 @@ export function createCrawlerAirflowService(options: {
 
     async triggerRun(target, dagId, triggerOptions) {
       const client = clientFor(target);
+      await requireClaim(client, target, dagId, true);
+      let run: CrawlersDagRun;
       try {
-        const run = await client.triggerDagRun(dagId, triggerOptions);
-        logger.info('Triggered a DAG run', {
-          entityRef: target.entityRef,
-          instance: client.name,
-          dagId,
-          runId: run.runId,
-        });
-        return { run };
+        run = await client.triggerDagRun(dagId, triggerOptions);
       } catch (error) {
+        await invalidate(client, dagId);
         throw toRouteError(`Triggering ${dagId}`, error);
-      } finally {
-        await cache.invalidateDag(client.name, dagId);
       }
+      logger.info('Triggered a DAG run', {
+        entityRef: target.entityRef,
+        instance: client.name,
+        dagId,
+        runId: run.runId,
+      });
+      await invalidate(client, dagId);
+      return { run };
     },
 
     async setPaused(target, dagId, isPaused) {
       const client = clientFor(target);
+      await requireClaim(client, target, dagId, true);
+      let dag: CrawlersDag;
       try {
-        const dag = await client.setDagPaused(dagId, isPaused);
-        logger.info(isPaused ? 'Paused a DAG' : 'Unpaused a DAG', {
-          entityRef: target.entityRef,
-          instance: client.name,
-          dagId,
-        });
-        return { dag };
+        dag = await client.setDagPaused(dagId, isPaused);
       } catch (error) {
+        await invalidate(client, dagId);
         throw toRouteError(
           `${isPaused ? 'Pausing' : 'Unpausing'} ${dagId}`,
           error,
         );
-      } finally {
-        await cache.invalidateDag(client.name, dagId);
       }
+      logger.info(isPaused ? 'Paused a DAG' : 'Unpaused a DAG', {
+        entityRef: target.entityRef,
+        instance: client.name,
+        dagId,
+      });
+      await invalidate(client, dagId);
+      return { dag };
     },
   };
 }

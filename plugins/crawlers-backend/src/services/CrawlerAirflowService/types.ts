@@ -17,11 +17,14 @@ export interface CrawlerTarget {
   /** Airflow instance name; the default instance when undefined. */
   instance?: string;
   dagIds: string[];
+  /** DAG file paths in the DAG repository (annotation `crawler-platform.io/dag-files`). */
+  dagFiles: string[];
 }
 
 /**
- * Entity-scoped Airflow operations behind the routes. Callers have already checked that every DAG id belongs to
- * the target entity and that the caller may act on it.
+ * Entity-scoped Airflow operations behind the routes. Callers have already checked that every DAG id is named by
+ * the target entity and that the caller may act on it; the service checks that each DAG confirms the entity's
+ * claim (its claim tag) before it returns any data of the DAG or changes it, and answers 403 otherwise.
  */
 export interface CrawlerAirflowService {
   getOverview(target: CrawlerTarget): Promise<CrawlersAirflowResponse>;
