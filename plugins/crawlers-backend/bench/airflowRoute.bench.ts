@@ -184,15 +184,20 @@ async function startBackend(target: Target) {
           crawlers: {
             airflow: {
               instances: [
+                // The bench's entities claim DAGs whose claim tags name the seeded crawlers, so the annotation is
+                // trusted here; the tag check itself is an in-memory compare of the cached DAG's tags, and the
+                // upstream calls (DAG, runs and import errors in parallel) are the same with `claims: tag`.
                 {
                   name: 'airflow2',
                   baseUrl: target.urls.airflow2,
                   auth: { type: 'basic', ...CREDENTIALS },
+                  claims: 'annotation',
                 },
                 {
                   name: 'airflow3',
                   baseUrl: target.urls.airflow3,
                   auth: { type: 'password', ...CREDENTIALS },
+                  claims: 'annotation',
                 },
               ],
             },
