@@ -28,6 +28,7 @@ import { startImageBuilds } from './git/imageBuilds';
 import { startGitServer } from './git/server';
 import { GitSync } from './gitsync/GitSync';
 import { startGitSyncServer } from './gitsync/server';
+import { kubeErrorStatus } from './kube/errors';
 import { KubeStore } from './kube/KubeStore';
 import { startPodLifecycle } from './kube/podLifecycle';
 import { startKubeApiServer } from './kube/server';
@@ -147,7 +148,10 @@ function runNodeGroupPod(kube: KubeStore, pod: any) {
  * The kubelet of the node-group node the Airflow pods are bound to (part A's lifecycle only handles pods without
  * a node): pods created on it start Running, now and whenever they are created again.
  */
-function startNodeGroupKubelet(kube: KubeStore): () => void {
+function startNodeGroupKubelet(
+  kube: KubeStore,
+  logger: SandboxLogger,
+): () => void {
   for (const pod of kube.list('pods', undefined)) runNodeGroupPod(kube, pod);
   return kube.onChange((type, resource, obj) => {
     if (type !== 'ADDED' || resource !== 'pods') return;
@@ -158,8 +162,15 @@ function startNodeGroupKubelet(kube: KubeStore): () => void {
           kube,
           kube.get('pods', obj.metadata.namespace, obj.metadata.name),
         );
-      } catch {
-        // deleted again meanwhile
+      } catch (error) {
+        // A pod deleted again meanwhile is no failure; anything else is.
+        if (kubeErrorStatus(error)?.code !== 404) {
+          logger.error(
+            `node-group kubelet failed on pod ${obj.metadata.namespace}/${
+              obj.metadata.name
+            }: ${(error as Error).message}`,
+          );
+        }
       }
     });
   });
@@ -198,8 +209,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
   const servers: RunningServer[] = [];
   const stops: Array<() => void | Promise<void>> = [];
-  const world = new AwsWorld({ dataDir, clock, delays });
-  const kube = new KubeStore({ dataDir, clock });
+  const world = new AwsWorld({ dataDir, clock, delays, logger });
+  const kube = new KubeStore({ dataDir, clock, logger });
 
   const withLatency = async (
     server: RunningServer,
@@ -279,7 +290,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         logger.info('DAG repository pushed', { ms: Date.now() - started });
       });
     }
-    stops.push(startNodeGroupKubelet(kube));
+    stops.push(startNodeGroupKubelet(kube, logger));
     await warm;
 
     await templateCheck;
@@ -293,6 +304,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         namespace: 'airflow',
         podName: instance.podName,
         root: path.join(dataDir, 'git-sync', instance.name),
+        logger,
       });
       gitSyncs[instance.name] = sync;
       const airflow = new AirflowInstance({
@@ -305,6 +317,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         generatedDags: options.generatedDags,
         compiler,
         tickIntervalMs: options.schedulerTickMs,
+        logger,
       });
       airflows[instance.name] = airflow;
       sync.onUpdate(() => airflow.requestTick());

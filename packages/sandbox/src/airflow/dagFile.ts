@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
-import { PyValue, resolve, scanModule, toPlain } from './pyLiteral';
+import { PyCall, PyValue, resolve, scanModule, toPlain } from './pyLiteral';
 
 /** KubernetesPodOperator arguments the sandbox reads from a DAG file. */
 export type KpoSpec = {
@@ -275,6 +275,153 @@ function stringList(value: unknown): string[] {
     : [];
 }
 
+/** The DAG a KubernetesPodOperator call belongs to, with the defaults its tasks take from `default_args`. */
+type OpenDag = {
+  spec: DagSpec;
+  defaultOwner: string;
+  defaultRetries: number;
+  defaultRetryDelay: number;
+};
+
+type Assignments = Record<string, PyValue>;
+
+/** Reads a `DAG(...)` call; an import error when it cannot be loaded. */
+function readDagCall(
+  call: PyCall,
+  assignments: Assignments,
+  airflowMajor: 2 | 3,
+): { dag: OpenDag } | { error: string } {
+  const kw = call.kwargs;
+  const dagId = toPlain(kw.dag_id ?? call.args[0], assignments);
+  if (typeof dagId !== 'string' || dagId === '') {
+    return {
+      error: typeError(
+        "DAG.__init__() missing 1 required positional argument: 'dag_id' (the sandbox reads it from a literal dag_id= keyword or first argument)",
+      ),
+    };
+  }
+  if (!/^[a-zA-Z0-9_.-]+$/.test(dagId) || dagId.length > 250) {
+    return {
+      error: `Traceback (most recent call last):\nairflow.exceptions.AirflowException: The key '${dagId}' has to be made of alphanumeric characters, dashes, dots and underscores exclusively`,
+    };
+  }
+  if (airflowMajor === 3 && kw.schedule_interval) {
+    return {
+      error: typeError(
+        "DAG.__init__() got an unexpected keyword argument 'schedule_interval'",
+      ),
+    };
+  }
+  const schedule = readSchedule(
+    kw.schedule ?? kw.schedule_interval,
+    assignments,
+    airflowMajor === 2
+      ? { kind: 'interval', seconds: 86400 }
+      : { kind: 'none' },
+  );
+  if ('error' in schedule) {
+    return { error: schedule.error };
+  }
+  const defaultArgs = (toPlain(kw.default_args, assignments) ?? {}) as Record<
+    string,
+    unknown
+  >;
+  const catchup = toPlain(kw.catchup, assignments);
+  const paused = toPlain(kw.is_paused_upon_creation, assignments);
+  const maxActive = toPlain(kw.max_active_runs, assignments);
+  const spec: DagSpec = {
+    dag_id: dagId,
+    description: str(toPlain(kw.description, assignments)) ?? null,
+    schedule: schedule.schedule,
+    scheduleText: schedule.text,
+    start_date:
+      readDate(kw.start_date, assignments) ??
+      readDate(
+        (resolve(kw.default_args, assignments) as any)?.entries?.find(
+          ([k]: [PyValue]) => k.kind === 'str' && k.value === 'start_date',
+        )?.[1],
+        assignments,
+      ),
+    catchup: typeof catchup === 'boolean' ? catchup : airflowMajor === 2,
+    is_paused_upon_creation: typeof paused === 'boolean' ? paused : null,
+    max_active_runs: typeof maxActive === 'number' ? maxActive : 16,
+    tags: stringList(toPlain(kw.tags, assignments)),
+    owners: [],
+    params: stringRecord(toPlain(kw.params, assignments)),
+    tasks: [],
+    doc_md: str(toPlain(kw.doc_md, assignments)) ?? null,
+  };
+  return {
+    dag: {
+      spec,
+      defaultOwner: str(defaultArgs.owner) ?? 'airflow',
+      defaultRetries:
+        typeof defaultArgs.retries === 'number' ? defaultArgs.retries : 0,
+      defaultRetryDelay:
+        timedeltaSeconds(
+          dictEntry(kw.default_args, 'retry_delay', assignments),
+          assignments,
+        ) ?? 300,
+    },
+  };
+}
+
+/** Reads a `KubernetesPodOperator(...)` call of `dag`; an import error when it cannot be loaded. */
+function readKpoCall(
+  call: PyCall,
+  assignments: Assignments,
+  dag: OpenDag,
+): { task: TaskSpec } | { error: string } {
+  const kw = call.kwargs;
+  const taskId = toPlain(kw.task_id, assignments);
+  if (typeof taskId !== 'string' || taskId === '') {
+    return {
+      error: typeError(
+        "BaseOperator.__init__() missing 1 required keyword-only argument: 'task_id'",
+      ),
+    };
+  }
+  if (dag.spec.tasks.some(t => t.task_id === taskId)) {
+    return {
+      error: `Traceback (most recent call last):\nairflow.exceptions.DuplicateTaskIdFound: Task id '${taskId}' has already been added to the DAG`,
+    };
+  }
+  const finish = str(toPlain(kw.on_finish_action, assignments)) ?? 'delete_pod';
+  if (!['delete_pod', 'delete_succeeded_pod', 'keep_pod'].includes(finish)) {
+    return {
+      error: `Traceback (most recent call last):\nValueError: '${finish}' is not a valid OnFinishAction`,
+    };
+  }
+  const getLogs = toPlain(kw.get_logs, assignments);
+  const retries = toPlain(kw.retries, assignments);
+  const timeout = toPlain(kw.startup_timeout_seconds, assignments);
+  return {
+    task: {
+      task_id: taskId,
+      owner: str(toPlain(kw.owner, assignments)) ?? dag.defaultOwner,
+      retries: typeof retries === 'number' ? retries : dag.defaultRetries,
+      retry_delay_seconds:
+        timedeltaSeconds(kw.retry_delay, assignments) ?? dag.defaultRetryDelay,
+      kpo: {
+        namespace: str(toPlain(kw.namespace, assignments)),
+        image: str(toPlain(kw.image, assignments)),
+        name: str(toPlain(kw.name, assignments)),
+        labels: stringRecord(toPlain(kw.labels, assignments)),
+        env_vars: readEnvVars(kw.env_vars, assignments),
+        service_account_name: str(
+          toPlain(kw.service_account_name, assignments),
+        ),
+        image_pull_secrets: readPullSecrets(kw.image_pull_secrets, assignments),
+        on_finish_action: finish as KpoSpec['on_finish_action'],
+        get_logs: typeof getLogs === 'boolean' ? getLogs : true,
+        cmds: stringList(toPlain(kw.cmds, assignments)),
+        arguments: stringList(toPlain(kw.arguments, assignments)),
+        startup_timeout_seconds: typeof timeout === 'number' ? timeout : 120,
+      },
+    },
+  };
+}
+
 /**
  * Reads the DAGs of one file by the sandbox's static rule (README, "DAG static-parsing rule"): literal keyword
  * arguments of each `DAG(...)` / `with DAG(...)` call and of the `KubernetesPodOperator(...)` calls that follow it
@@ -294,147 +441,22 @@ export function parseDagFile(
     'KubernetesPodOperator',
   ]);
   const dags: DagSpec[] = [];
-  let current:
-    | {
-        spec: DagSpec;
-        defaultOwner: string;
-        defaultRetries: number;
-        defaultRetryDelay: number;
-      }
-    | undefined;
+  let current: OpenDag | undefined;
   for (const call of calls) {
     if (call.callee === 'DAG') {
-      const kw = call.kwargs;
-      const dagId = toPlain(kw.dag_id ?? call.args[0], assignments);
-      if (typeof dagId !== 'string' || dagId === '') {
-        return {
-          dags: [],
-          error: typeError(
-            "DAG.__init__() missing 1 required positional argument: 'dag_id' (the sandbox reads it from a literal dag_id= keyword or first argument)",
-          ),
-        };
-      }
-      if (!/^[a-zA-Z0-9_.-]+$/.test(dagId) || dagId.length > 250) {
-        return {
-          dags: [],
-          error: `Traceback (most recent call last):\nairflow.exceptions.AirflowException: The key '${dagId}' has to be made of alphanumeric characters, dashes, dots and underscores exclusively`,
-        };
-      }
-      if (options.airflowMajor === 3 && kw.schedule_interval) {
-        return {
-          dags: [],
-          error: typeError(
-            "DAG.__init__() got an unexpected keyword argument 'schedule_interval'",
-          ),
-        };
-      }
-      const schedule = readSchedule(
-        kw.schedule ?? kw.schedule_interval,
-        assignments,
-        options.airflowMajor === 2
-          ? { kind: 'interval', seconds: 86400 }
-          : { kind: 'none' },
-      );
-      if ('error' in schedule) {
-        return { dags: [], error: schedule.error };
-      }
-      const defaultArgs = (toPlain(kw.default_args, assignments) ??
-        {}) as Record<string, unknown>;
-      const catchup = toPlain(kw.catchup, assignments);
-      const paused = toPlain(kw.is_paused_upon_creation, assignments);
-      const maxActive = toPlain(kw.max_active_runs, assignments);
-      const spec: DagSpec = {
-        dag_id: dagId,
-        description: str(toPlain(kw.description, assignments)) ?? null,
-        schedule: schedule.schedule,
-        scheduleText: schedule.text,
-        start_date:
-          readDate(kw.start_date, assignments) ??
-          readDate(
-            (resolve(kw.default_args, assignments) as any)?.entries?.find(
-              ([k]: [PyValue]) => k.kind === 'str' && k.value === 'start_date',
-            )?.[1],
-            assignments,
-          ),
-        catchup:
-          typeof catchup === 'boolean' ? catchup : options.airflowMajor === 2,
-        is_paused_upon_creation: typeof paused === 'boolean' ? paused : null,
-        max_active_runs: typeof maxActive === 'number' ? maxActive : 16,
-        tags: stringList(toPlain(kw.tags, assignments)),
-        owners: [],
-        params: stringRecord(toPlain(kw.params, assignments)),
-        tasks: [],
-        doc_md: str(toPlain(kw.doc_md, assignments)) ?? null,
-      };
-      dags.push(spec);
-      current = {
-        spec,
-        defaultOwner: str(defaultArgs.owner) ?? 'airflow',
-        defaultRetries:
-          typeof defaultArgs.retries === 'number' ? defaultArgs.retries : 0,
-        defaultRetryDelay:
-          timedeltaSeconds(
-            dictEntry(kw.default_args, 'retry_delay', assignments),
-            assignments,
-          ) ?? 300,
-      };
+      const read = readDagCall(call, assignments, options.airflowMajor);
+      if ('error' in read) return { dags: [], error: read.error };
+      dags.push(read.dag.spec);
+      current = read.dag;
       continue;
     }
     // KubernetesPodOperator
     if (!current) {
       continue;
     }
-    const kw = call.kwargs;
-    const taskId = toPlain(kw.task_id, assignments);
-    if (typeof taskId !== 'string' || taskId === '') {
-      return {
-        dags: [],
-        error: typeError(
-          "BaseOperator.__init__() missing 1 required keyword-only argument: 'task_id'",
-        ),
-      };
-    }
-    if (current.spec.tasks.some(t => t.task_id === taskId)) {
-      return {
-        dags: [],
-        error: `Traceback (most recent call last):\nairflow.exceptions.DuplicateTaskIdFound: Task id '${taskId}' has already been added to the DAG`,
-      };
-    }
-    const finish =
-      str(toPlain(kw.on_finish_action, assignments)) ?? 'delete_pod';
-    if (!['delete_pod', 'delete_succeeded_pod', 'keep_pod'].includes(finish)) {
-      return {
-        dags: [],
-        error: `Traceback (most recent call last):\nValueError: '${finish}' is not a valid OnFinishAction`,
-      };
-    }
-    const getLogs = toPlain(kw.get_logs, assignments);
-    const retries = toPlain(kw.retries, assignments);
-    const timeout = toPlain(kw.startup_timeout_seconds, assignments);
-    current.spec.tasks.push({
-      task_id: taskId,
-      owner: str(toPlain(kw.owner, assignments)) ?? current.defaultOwner,
-      retries: typeof retries === 'number' ? retries : current.defaultRetries,
-      retry_delay_seconds:
-        timedeltaSeconds(kw.retry_delay, assignments) ??
-        current.defaultRetryDelay,
-      kpo: {
-        namespace: str(toPlain(kw.namespace, assignments)),
-        image: str(toPlain(kw.image, assignments)),
-        name: str(toPlain(kw.name, assignments)),
-        labels: stringRecord(toPlain(kw.labels, assignments)),
-        env_vars: readEnvVars(kw.env_vars, assignments),
-        service_account_name: str(
-          toPlain(kw.service_account_name, assignments),
-        ),
-        image_pull_secrets: readPullSecrets(kw.image_pull_secrets, assignments),
-        on_finish_action: finish as KpoSpec['on_finish_action'],
-        get_logs: typeof getLogs === 'boolean' ? getLogs : true,
-        cmds: stringList(toPlain(kw.cmds, assignments)),
-        arguments: stringList(toPlain(kw.arguments, assignments)),
-        startup_timeout_seconds: typeof timeout === 'number' ? timeout : 120,
-      },
-    });
+    const read = readKpoCall(call, assignments, current);
+    if ('error' in read) return { dags: [], error: read.error };
+    current.spec.tasks.push(read.task);
   }
   for (const dag of dags) {
     const owners = [...new Set(dag.tasks.map(t => t.owner))];

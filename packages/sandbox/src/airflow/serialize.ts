@@ -4,13 +4,12 @@
  */
 
 import crypto from 'node:crypto';
-import { AirflowInstance } from './AirflowInstance';
+import type { AirflowInstance } from './AirflowInstance';
 import { describeSchedule } from './schedule';
 import { TaskSpec } from './dagFile';
 import {
   DagRecord,
   ImportErrorRecord,
-  LogEntry,
   RunRecord,
   TaskInstanceRecord,
 } from './types';
@@ -95,6 +94,35 @@ export class Serializer {
 
   private date(iso: string | null | undefined): string | null {
     return this.v1 ? v1Date(iso) : v2Date(iso);
+  }
+
+  /** The health endpoint's body; Airflow 3 also reports its DAG processor (the same loop here). */
+  health(
+    heartbeat: string | null,
+    status: 'healthy' | 'unhealthy',
+  ): Record<string, unknown> {
+    const common = {
+      metadatabase: { status: 'healthy' },
+      triggerer: { status: null, latest_triggerer_heartbeat: null },
+    };
+    if (this.v1) {
+      return {
+        metadatabase: common.metadatabase,
+        scheduler: {
+          status,
+          latest_scheduler_heartbeat:
+            heartbeat && heartbeat.replace('Z', '+00:00'),
+        },
+        triggerer: common.triggerer,
+        dag_processor: { status: null, latest_dag_processor_heartbeat: null },
+      };
+    }
+    return {
+      metadatabase: common.metadatabase,
+      scheduler: { status, latest_scheduler_heartbeat: heartbeat },
+      triggerer: common.triggerer,
+      dag_processor: { status, latest_dag_processor_heartbeat: heartbeat },
+    };
   }
 
   hasImportErrors(dag: DagRecord): boolean {
@@ -393,40 +421,4 @@ export class Serializer {
       stack_trace: e.stack_trace,
     };
   }
-
-  /** Airflow 2's text log line: `[2026-01-01T00:00:00.000+0000] {file.py:12} INFO - message`. */
-  static textLine(entry: LogEntry): string {
-    const ts = entry.timestamp.replace('Z', '+0000');
-    return `[${ts}] {${entry.source}} ${entry.level.toUpperCase()} - ${
-      entry.event
-    }`;
-  }
-
-  /** Airflow 3's StructuredLogMessage. */
-  static structured(entry: LogEntry): Record<string, unknown> {
-    return {
-      timestamp: v2Date(entry.timestamp),
-      event: entry.event,
-      level: entry.level,
-      logger: entry.logger,
-    };
-  }
-}
-
-/** Python's repr() of a str (the v1 JSON log content is the repr of a list of (host, text) tuples). */
-export function pyRepr(text: string): string {
-  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
-  let out = '';
-  for (const ch of text) {
-    const code = ch.codePointAt(0)!;
-    if (ch === '\\') out += '\\\\';
-    else if (ch === quote) out += `\\${quote}`;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (code < 0x20 || code === 0x7f)
-      out += `\\x${code.toString(16).padStart(2, '0')}`;
-    else out += ch;
-  }
-  return `${quote}${out}${quote}`;
 }

@@ -75,7 +75,10 @@ describe('Airflow 2 API (/api/v1)', () => {
       is_active: true,
       is_paused: false,
       owners: ['crawler-team'],
-      tags: [{ name: 'crawler' }],
+      tags: [
+        { name: 'crawler' },
+        { name: 'backstage:component:default/news-crawler' },
+      ],
       schedule_interval: { __type: 'CronExpression', value: '@daily' },
       fileloc: '/opt/airflow/dags/repo/dags/news_crawler.py',
       has_import_errors: false,
@@ -210,6 +213,7 @@ describe('Airflow 2 API (/api/v1)', () => {
 
   it('should list runs with a state filter and order_by, and 404 unknown runs', async () => {
     const runs = await get('/api/v1/dags/~/dagRuns?state=success&order_by=-id');
+    expect(runs.body.dag_runs.length).toBeGreaterThan(0);
     expect(runs.body.dag_runs.every((r: any) => r.state === 'success')).toBe(
       true,
     );
@@ -327,6 +331,11 @@ describe('Airflow 3 API (/api/v2)', () => {
       tags: [
         {
           name: 'crawler',
+          dag_id: 'price_crawler',
+          dag_display_name: 'price_crawler',
+        },
+        {
+          name: 'backstage:component:default/price-crawler',
           dag_id: 'price_crawler',
           dag_display_name: 'price_crawler',
         },

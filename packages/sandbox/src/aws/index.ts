@@ -19,6 +19,6 @@ export type {
   PushEvent,
 } from './AwsWorld';
 export { AwsServiceError } from './errors';
-export { CODECOMMIT_LIMITS } from './codecommitGit';
+export { CODECOMMIT_LIMITS } from './codecommit/records';
 export { startAwsServer } from './server';
 export type { AwsServerOptions } from './server';

@@ -15,7 +15,7 @@ import {
   ImageRunRule,
   PushEvent,
 } from '../aws/AwsWorld';
-import { listTree, readFileAt } from '../aws/codecommitGit';
+import { listTree, readFileAt } from '../aws/codecommit/git';
 import { SANDBOX_DEFAULT_DELAYS } from '../constants';
 import { SandboxLogger, silentLogger } from '../util/logger';
 

@@ -3,12 +3,13 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Counter, Registry, Summary } from 'prom-client';
+import { Registry } from 'prom-client';
 import { Clock } from '../clock';
-import { KubeStoreLike } from '../kubeLike';
+import { isNotFound } from '../kube/errors';
+import { KubeStoreApi, KubeWorkloadApi } from '../kube/storeApi';
+import { SandboxLogger, silentLogger } from '../util/logger';
 import {
   ConfigMessage,
   defaultLink,
@@ -16,14 +17,25 @@ import {
   ResolvedConfig,
   resolveGitSyncConfig,
 } from './config';
+import {
+  fetchRef,
+  initRepo,
+  linkedHash,
+  publishWorktree,
+  remoteHash,
+} from './git';
 import { errorLine, infoLine } from './logging';
+import { GitSyncMetrics } from './metrics';
+import { containerEnv } from './podEnv';
 
 /** The git-sync version the sandbox's log lines imitate. */
 export const GIT_SYNC_VERSION = 'v4.7.1';
 
 /** Options of {@link GitSync}. */
 export type GitSyncOptions = {
-  kube: KubeStoreLike;
+  /** The store the pod, its Secrets and the container log are in; the kubelet's writes are used when present. */
+  kube: KubeWorkloadApi &
+    Partial<Pick<KubeStoreApi, 'rotateLog' | 'updatePodStatus'>>;
   clock: Clock;
   /** Namespace of the scheduler pod (`airflow`). */
   namespace: string;
@@ -35,6 +47,8 @@ export type GitSyncOptions = {
   root: string;
   /** Overrides the env's GITSYNC_PERIOD (tests). */
   periodMs?: number;
+  /** Where the sandbox's own failures are reported (not the container log); silent when absent. */
+  logger?: SandboxLogger;
 };
 
 /** What one sync attempt did. */
@@ -44,69 +58,16 @@ export type SyncOutcome =
   | { status: 'error'; error: string }
   | { status: 'skipped'; reason: string };
 
-type ExecResult = { code: number; stdout: string; stderr: string };
-
-/** Runs git without a shell; credentials travel through a credential helper reading the environment. */
-function runGit(
-  args: string[],
-  options: { cwd: string; username?: string; password?: string },
-): Promise<ExecResult> {
-  const configArgs: string[] = [];
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    GIT_TERMINAL_PROMPT: '0',
-    GIT_ASKPASS: 'true',
-    GIT_CONFIG_NOSYSTEM: '1',
-  };
-  if (options.username !== undefined) {
-    configArgs.push(
-      '-c',
-      'credential.helper=',
-      '-c',
-      'credential.helper=!f() { test "$1" = get || exit 0; echo "username=$SANDBOX_GITSYNC_USERNAME"; echo "password=$SANDBOX_GITSYNC_PASSWORD"; }; f',
-    );
-    env.SANDBOX_GITSYNC_USERNAME = options.username;
-    env.SANDBOX_GITSYNC_PASSWORD = options.password ?? '';
-  } else {
-    configArgs.push('-c', 'credential.helper=');
-  }
-  return new Promise(resolve => {
-    execFile(
-      'git',
-      [...configArgs, ...args],
-      { cwd: options.cwd, env, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        let code = 0;
-        if (error) {
-          const raw = (error as { code?: unknown }).code;
-          code = typeof raw === 'number' ? raw : 1;
-        }
-        resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-      },
-    );
-  });
-}
-
-/** git-sync's error text for a failed command: `Run(git ...): exit status N: { stdout: "...", stderr: "..." }`. */
-function runError(args: string[], result: ExecResult): string {
-  return `Run(git ${args.join(' ')}): exit status ${
-    result.code
-  }: { stdout: ${JSON.stringify(
-    result.stdout.trim(),
-  )}, stderr: ${JSON.stringify(result.stderr.trim())} }`;
-}
-
 /**
  * One git-sync v4 sidecar: reads its settings from the scheduler pod's `git-sync` container env (secretKeyRef
  * values resolved from Secrets), syncs with real git into the root layout (`<root>/<link>` → `.worktrees/<sha>`),
  * appends v4's JSON log lines to the container log and keeps Prometheus metrics.
  */
 export class GitSync {
-  readonly registry = new Registry();
-  private readonly countTotal: Counter<'status'>;
-  private readonly duration: Summary<'status'>;
-  private readonly fetchCount: Counter;
+  readonly registry: Registry;
+  private readonly metricSet = new GitSyncMetrics();
   private readonly containerName: string;
+  private readonly logger: SandboxLogger;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<SyncOutcome> | undefined;
   private stopped = true;
@@ -122,23 +83,8 @@ export class GitSync {
 
   constructor(private readonly options: GitSyncOptions) {
     this.containerName = options.containerName ?? 'git-sync';
-    this.countTotal = new Counter({
-      name: 'git_sync_count_total',
-      help: 'How many git syncs completed, partitioned by state (success, error, noop)',
-      labelNames: ['status'],
-      registers: [this.registry],
-    });
-    this.duration = new Summary({
-      name: 'git_sync_duration_seconds',
-      help: 'Summary of git_sync durations',
-      labelNames: ['status'],
-      registers: [this.registry],
-    });
-    this.fetchCount = new Counter({
-      name: 'git_fetch_count_total',
-      help: 'How many git fetches were run',
-      registers: [this.registry],
-    });
+    this.logger = options.logger ?? silentLogger;
+    this.registry = this.metricSet.registry;
   }
 
   /** The folder holding the synced files (`<root>/<link>`), once known. */
@@ -156,14 +102,7 @@ export class GitSync {
   /** The hash the link points at, or undefined before the first sync. */
   currentHash(): string | undefined {
     const link = this.linkPath();
-    if (!link) {
-      return undefined;
-    }
-    try {
-      return path.basename(fs.readlinkSync(link));
-    } catch {
-      return undefined;
-    }
+    return link ? linkedHash(link, this.logger) : undefined;
   }
 
   /** True after the first successful sync (git-sync's `/` answers 200 from then on). */
@@ -181,7 +120,7 @@ export class GitSync {
 
   /** Prometheus text of this sidecar's metrics. */
   async metrics(): Promise<string> {
-    return this.registry.metrics();
+    return this.metricSet.text();
   }
 
   /** Starts the loop: a sync now (or one period from now with `afterFirstSync`), then one every period. */
@@ -200,20 +139,21 @@ export class GitSync {
     return period ?? this.lastPeriodMs ?? 10_000;
   }
 
-  /** Stops the loop and waits for a running sync. */
+  /** Stops the loop and waits for a running sync (whose failure is its caller's to handle). */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    await this.running?.catch(() => undefined);
+    await Promise.allSettled([this.running]);
   }
 
   /** Runs one sync attempt now (serialised with the loop's attempts). */
   syncNow(): Promise<SyncOutcome> {
     const previous = this.running ?? Promise.resolve(undefined);
-    const next = previous.catch(() => undefined).then(() => this.syncOnce());
+    // The previous attempt's failure was delivered to its own caller; this attempt only waits for it to end.
+    const next = Promise.allSettled([previous]).then(() => this.syncOnce());
     this.running = next;
     return next;
   }
@@ -224,12 +164,28 @@ export class GitSync {
     }
     this.timer = setTimeout(async () => {
       this.timer = undefined;
-      await this.syncNow().catch(() => undefined);
+      await this.syncNow().catch(e =>
+        this.logger.error('git-sync attempt failed', {
+          pod: `${this.options.namespace}/${this.options.podName}`,
+          error: (e as Error)?.message ?? String(e),
+        }),
+      );
       this.schedule(this.periodMs());
     }, delayMs);
     this.timer.unref?.();
   }
 
+  /** Reports a failed read or write of the store unless it is a 404 (the pod or a referenced object is gone). */
+  private reportUnlessGone(what: string, e: unknown): void {
+    if (!isNotFound(e)) {
+      this.logger.error(`git-sync could not ${what}`, {
+        pod: `${this.options.namespace}/${this.options.podName}`,
+        error: (e as Error)?.message ?? String(e),
+      });
+    }
+  }
+
+  /** Appends a line to the container log; a container without a pod has nowhere to write. */
   private log(line: string) {
     try {
       this.options.kube.appendLog(
@@ -238,8 +194,8 @@ export class GitSync {
         this.containerName,
         `${line}\n`,
       );
-    } catch {
-      // The pod is gone: a container without a pod has nowhere to write.
+    } catch (e) {
+      this.reportUnlessGone('write its container log', e);
     }
   }
 
@@ -247,56 +203,15 @@ export class GitSync {
     const { kube, namespace, podName } = this.options;
     try {
       return kube.get('pods', namespace, podName);
-    } catch {
+    } catch (e) {
+      this.reportUnlessGone('read its pod', e);
       return undefined;
     }
   }
 
-  /** The container env with secretKeyRef / configMapKeyRef values resolved; undefined without pod or container. */
   private readEnv(pod: any): Record<string, string> | undefined {
     const { kube, namespace } = this.options;
-    if (!pod) {
-      return undefined;
-    }
-    const container = (pod?.spec?.containers ?? []).find(
-      (c: any) => c?.name === this.containerName,
-    );
-    if (!container) {
-      return undefined;
-    }
-    const env: Record<string, string> = {};
-    for (const entry of container.env ?? []) {
-      if (typeof entry?.name !== 'string') {
-        continue;
-      }
-      if (typeof entry.value === 'string') {
-        env[entry.name] = entry.value;
-        continue;
-      }
-      const secretRef = entry.valueFrom?.secretKeyRef;
-      const configMapRef = entry.valueFrom?.configMapKeyRef;
-      try {
-        if (secretRef) {
-          const secret: any = kube.get('secrets', namespace, secretRef.name);
-          const data = secret?.data?.[secretRef.key];
-          const plain = secret?.stringData?.[secretRef.key];
-          if (typeof data === 'string') {
-            env[entry.name] = Buffer.from(data, 'base64').toString('utf8');
-          } else if (typeof plain === 'string') {
-            env[entry.name] = plain;
-          }
-        } else if (configMapRef) {
-          const cm: any = kube.get('configmaps', namespace, configMapRef.name);
-          const value = cm?.data?.[configMapRef.key];
-          if (typeof value === 'string') {
-            env[entry.name] = value;
-          }
-        }
-      } catch {
-        // A missing optional reference leaves the variable unset, as the kubelet would refuse to start otherwise.
-      }
-    }
-    return env;
+    return containerEnv(kube, namespace, pod, this.containerName, this.logger);
   }
 
   /** The settings of the running container, or (before it starts) those its env would give. */
@@ -318,7 +233,13 @@ export class GitSync {
     let owner: string | undefined;
     try {
       owner = fs.readFileSync(marker, 'utf8');
-    } catch {
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+        this.logger.warn('git-sync could not read its root marker', {
+          marker,
+          error: (e as Error).message,
+        });
+      }
       owner = undefined;
     }
     if (owner !== undefined && owner !== podUid) {
@@ -334,19 +255,11 @@ export class GitSync {
    */
   private restartedByKubelet(pod: any) {
     const { kube, namespace, podName } = this.options;
-    const store = kube as unknown as {
-      rotateLog?(ns: string, pod: string, container: string): void;
-      updatePodStatus?(
-        ns: string,
-        pod: string,
-        status: Record<string, unknown>,
-      ): unknown;
-    };
     try {
-      store.rotateLog?.(namespace, podName, this.containerName);
+      kube.rotateLog?.(namespace, podName, this.containerName);
       const statuses: any[] = pod?.status?.containerStatuses ?? [];
       if (statuses.some(s => s?.name === this.containerName)) {
-        store.updatePodStatus?.(namespace, podName, {
+        kube.updatePodStatus?.(namespace, podName, {
           containerStatuses: statuses.map(s =>
             s?.name === this.containerName
               ? { ...s, restartCount: (s.restartCount ?? 0) + 1 }
@@ -354,8 +267,8 @@ export class GitSync {
           ),
         });
       }
-    } catch {
-      // The pod went away meanwhile.
+    } catch (e) {
+      this.reportUnlessGone('restart its container', e);
     }
   }
 
@@ -380,8 +293,43 @@ export class GitSync {
     );
   }
 
+  /**
+   * Starts the container when needed: in a new pod (its env, including Secret values, is read now and kept for the
+   * life of the container, as the kubelet does), or restarted by the kubelet after exiting.
+   */
+  private ensureContainer(
+    pod: any,
+    env: Record<string, string>,
+  ): ResolvedConfig {
+    const { clock } = this.options;
+    const podUid = String(
+      pod?.metadata?.uid ?? pod?.metadata?.creationTimestamp ?? '',
+    );
+    if (this.container && this.container.podUid === podUid && !this.exited) {
+      return this.container.resolved;
+    }
+    if (this.container?.podUid === podUid && this.exited) {
+      this.restartedByKubelet(pod);
+    }
+    this.exited = false;
+    const resolved = resolveGitSyncConfig(env);
+    this.container = { podUid, resolved };
+    this.claimRoot(podUid);
+    this.failCount = 0;
+    this.syncCount = 0;
+    if (resolved.ok) {
+      this.startUp(resolved.messages, clock.now());
+    } else {
+      for (const m of resolved.messages) {
+        this.log(
+          m.kind === 'stderr' ? m.text : infoLine(clock.now(), m.line, m.msg),
+        );
+      }
+    }
+    return resolved;
+  }
+
   private async syncOnce(): Promise<SyncOutcome> {
-    const { clock, root } = this.options;
     const pod = this.readPod();
     const env = this.readEnv(pod);
     if (!env) {
@@ -391,45 +339,20 @@ export class GitSync {
         reason: `pod ${this.options.namespace}/${this.options.podName} has no ${this.containerName} container`,
       };
     }
-    const podUid = String(
-      pod?.metadata?.uid ?? pod?.metadata?.creationTimestamp ?? '',
-    );
-    if (!this.container || this.container.podUid !== podUid || this.exited) {
-      // The container starts: in a new pod (its env, including Secret values, is read now and kept for the life
-      // of the container, as the kubelet does), or restarted by the kubelet after exiting.
-      if (this.container?.podUid === podUid && this.exited) {
-        this.restartedByKubelet(pod);
-      }
-      this.exited = false;
-      this.container = { podUid, resolved: resolveGitSyncConfig(env) };
-      this.claimRoot(podUid);
-      const resolved = this.container.resolved;
-      this.failCount = 0;
-      this.syncCount = 0;
-      if (resolved.ok) {
-        this.startUp(resolved.messages, clock.now());
-      } else {
-        for (const m of resolved.messages) {
-          this.log(
-            m.kind === 'stderr' ? m.text : infoLine(clock.now(), m.line, m.msg),
-          );
-        }
-      }
-    }
-    const resolved = this.container.resolved;
+    const resolved = this.ensureContainer(pod, env);
     if (!resolved.ok) {
       this.log(resolved.error);
       this.exited = true;
       return { status: 'error', error: resolved.error };
     }
-    const config = resolved.config;
+    return this.sync(resolved.config);
+  }
+
+  /** One sync with real git: noop when the link already names the remote commit, else fetch and publish it. */
+  private async sync(config: GitSyncConfig): Promise<SyncOutcome> {
+    const { clock, root } = this.options;
     const link = config.link ?? defaultLink(config.repo);
-    const started = process.hrtime.bigint();
-    const observe = (status: 'success' | 'error' | 'noop') => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      this.countTotal.inc({ status });
-      this.duration.observe({ status }, seconds);
-    };
+    const observe = this.metricSet.startSync();
     const creds = { username: config.username, password: config.password };
     try {
       fs.mkdirSync(path.join(root, '.worktrees'), { recursive: true });
@@ -447,14 +370,10 @@ export class GitSync {
             ['path', root],
           ]),
         );
-        const init = await runGit(['init', '-q'], { cwd: root });
-        if (init.code !== 0) {
-          throw new Error(runError(['init', '-q'], init));
-        }
+        await initRepo(root);
       }
-
-      const remote = await this.remoteHash(config, creds);
-      const local = this.localHash(root, link);
+      const remote = await remoteHash(root, config, creds);
+      const local = linkedHash(path.join(root, link), this.logger);
       if (local === remote) {
         observe('noop');
         this.ready = true;
@@ -469,59 +388,9 @@ export class GitSync {
           ['syncCount', this.syncCount],
         ]),
       );
-      const fetchArgs = [
-        'fetch',
-        config.repo,
-        config.ref,
-        '--verbose',
-        '--no-progress',
-        '--prune',
-        '--no-auto-gc',
-        ...(config.depth > 0 ? ['--depth', String(config.depth)] : []),
-      ];
-      this.fetchCount.inc();
-      const fetched = await runGit(fetchArgs, { cwd: root, ...creds });
-      if (fetched.code !== 0) {
-        throw new Error(runError(fetchArgs, fetched));
-      }
-      const worktree = path.join(root, '.worktrees', remote);
-      if (fs.existsSync(worktree)) {
-        await runGit(['worktree', 'remove', '--force', worktree], {
-          cwd: root,
-        });
-        fs.rmSync(worktree, { recursive: true, force: true });
-      }
-      await runGit(['worktree', 'prune', '--verbose'], { cwd: root });
-      const addArgs = [
-        'worktree',
-        'add',
-        '--force',
-        '--detach',
-        worktree,
-        remote,
-        '--no-checkout',
-      ];
-      const added = await runGit(addArgs, { cwd: root });
-      if (added.code !== 0) {
-        throw new Error(runError(addArgs, added));
-      }
-      const resetArgs = ['reset', '--hard', remote, '--'];
-      const reset = await runGit(resetArgs, { cwd: worktree });
-      if (reset.code !== 0) {
-        throw new Error(runError(resetArgs, reset));
-      }
-      // Atomic publish: a new symlink renamed over the old one.
-      const linkPath = path.join(root, link);
-      const tmpLink = path.join(root, `tmp-link-${process.pid}`);
-      fs.rmSync(tmpLink, { force: true });
-      fs.symlinkSync(path.join('.worktrees', remote), tmpLink);
-      fs.renameSync(tmpLink, linkPath);
-      if (local && local !== remote) {
-        const old = path.join(root, '.worktrees', local);
-        await runGit(['worktree', 'remove', '--force', old], { cwd: root });
-        fs.rmSync(old, { recursive: true, force: true });
-        await runGit(['worktree', 'prune'], { cwd: root });
-      }
+      this.metricSet.fetched();
+      await fetchRef(root, config, creds);
+      await publishWorktree(root, link, remote, local);
       this.syncCount++;
       this.failCount = 0;
       this.ready = true;
@@ -539,77 +408,31 @@ export class GitSync {
       return { status: 'success', hash: remote };
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
-      this.failCount++;
       observe('error');
-      if (config.maxFailures >= 0 && this.failCount > config.maxFailures) {
-        this.log(
-          errorLine(clock.now(), 921, 'too many failures, aborting', message, [
-            ['failCount', this.failCount],
-            ['maxFailures', config.maxFailures],
-          ]),
-        );
-        // The container exits 1 and the kubelet restarts it: the next attempt starts from a fresh process.
-        this.exited = true;
-      } else {
-        this.log(
-          errorLine(
-            clock.now(),
-            927,
-            'error syncing repo, will retry',
-            message,
-            [['failCount', this.failCount]],
-          ),
-        );
-      }
-      return { status: 'error', error: message };
+      return this.failed(config, message);
     }
   }
 
-  private localHash(root: string, link: string): string | undefined {
-    try {
-      return path.basename(fs.readlinkSync(path.join(root, link)));
-    } catch {
-      return undefined;
+  /** Logs a failed sync; after more than `maxFailures` failures the container exits (the kubelet restarts it). */
+  private failed(config: GitSyncConfig, message: string): SyncOutcome {
+    const { clock } = this.options;
+    this.failCount++;
+    if (config.maxFailures >= 0 && this.failCount > config.maxFailures) {
+      this.log(
+        errorLine(clock.now(), 921, 'too many failures, aborting', message, [
+          ['failCount', this.failCount],
+          ['maxFailures', config.maxFailures],
+        ]),
+      );
+      // The container exits 1 and the kubelet restarts it: the next attempt starts from a fresh process.
+      this.exited = true;
+    } else {
+      this.log(
+        errorLine(clock.now(), 927, 'error syncing repo, will retry', message, [
+          ['failCount', this.failCount],
+        ]),
+      );
     }
-  }
-
-  /** Asks the remote which commit the ref names (`git ls-remote -q <repo> <ref> <ref>^{}`). */
-  private async remoteHash(
-    config: GitSyncConfig,
-    creds: { username?: string; password?: string },
-  ): Promise<string> {
-    if (/^[0-9a-f]{40}$/.test(config.ref)) {
-      return config.ref;
-    }
-    const args = [
-      'ls-remote',
-      '-q',
-      config.repo,
-      config.ref,
-      `${config.ref}^{}`,
-    ];
-    const result = await runGit(args, { cwd: this.options.root, ...creds });
-    if (result.code !== 0) {
-      throw new Error(runError(args, result));
-    }
-    const lines = result.stdout
-      .split('\n')
-      .map(l => l.trim())
-      .filter(Boolean)
-      .map(l => l.split(/\s+/));
-    const wanted = [
-      config.ref,
-      `refs/heads/${config.ref}`,
-      `refs/tags/${config.ref}`,
-    ];
-    const peeled = lines.find(([, name]) =>
-      wanted.some(w => name === `${w}^{}`),
-    );
-    const direct = lines.find(([, name]) => wanted.includes(name));
-    const hit = peeled ?? direct;
-    if (!hit) {
-      throw new Error(`ref ${config.ref} does not exist in ${config.repo}`);
-    }
-    return hit[0];
+    return { status: 'error', error: message };
   }
 }

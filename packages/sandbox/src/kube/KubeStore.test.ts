@@ -4,7 +4,7 @@
  */
 
 import { SANDBOX_AIRFLOW_SERVICE_ACCOUNT } from '../constants';
-import { tempDataDir } from '../testing/helpers';
+import { recordingLogger, tempDataDir } from '../testing/helpers';
 import { jsonMergePatch, KubeApiError, KubeStore } from './KubeStore';
 
 describe('KubeStore', () => {
@@ -163,6 +163,32 @@ describe('KubeStore', () => {
       kube.assertAllowed(user, { verb: 'list', resource: 'namespaces' }),
     ).toThrow(
       `namespaces is forbidden: User "${user}" cannot list resource "namespaces" in API group "" at the cluster scope`,
+    );
+  });
+
+  it('should log a failing change listener without failing the write or the other listeners', () => {
+    const logger = recordingLogger();
+    const kube = new KubeStore({ logger });
+    const seen: string[] = [];
+    kube.onChange(() => {
+      throw new Error('listener broke');
+    });
+    const off = kube.onChange((type, resource, obj) =>
+      seen.push(`${type} ${resource} ${obj.metadata.name}`),
+    );
+    kube.create('namespaces', undefined, {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'ns' },
+    });
+    off();
+    kube.delete('namespaces', undefined, 'ns');
+    expect(seen).toEqual([
+      'ADDED namespaces ns',
+      'ADDED serviceaccounts default',
+    ]);
+    expect(logger.lines.map(l => l.message)).toContain(
+      'kube ADDED namespaces listener failed: listener broke',
     );
   });
 

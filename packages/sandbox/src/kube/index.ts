@@ -3,21 +3,26 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
+export { KubeStore } from './KubeStore';
+export type { KubeStoreOptions } from './KubeStore';
+export type { KubeStoreApi, KubeWorkloadApi } from './storeApi';
 export {
-  KubeStore,
   KubeApiError,
-  KUBE_RESOURCES,
-  jsonMergePatch,
-  jsonPatch,
+  kubeErrorStatus,
   notFound,
   qualifiedResource,
-} from './KubeStore';
+} from './errors';
+export { jsonMergePatch, jsonPatch } from './patch';
+export { forbiddenMessage } from './rbac';
+export { KUBE_RESOURCES } from './types';
 export type {
   AuthorizationAttributes,
+  KubeChangeListener,
+  KubeListOptions,
   KubeObject,
   KubeResource,
   KubeStatus,
-} from './KubeStore';
+} from './types';
 export { startKubeApiServer } from './server';
 export type { KubeApiServerOptions } from './server';
 export { verifyEksToken, EKS_TOKEN_PREFIX } from './eksToken';

@@ -3,6 +3,14 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
+import { badRequest } from './errors';
+import {
+  KUBE_RESOURCES,
+  KubeListOptions,
+  KubeObject,
+  KubeResource,
+} from './types';
+
 /** One requirement of a Kubernetes label selector. */
 export type LabelRequirement =
   | { key: string; op: 'in' | 'notin'; values: string[] }
@@ -150,4 +158,38 @@ export function matchesFields(
   return requirements.every(
     r => (fieldValue(obj, r.field) === r.value) === r.equal,
   );
+}
+
+/**
+ * A predicate for objects of `resource` in `namespace` (all namespaces when undefined) matching the selectors;
+ * throws BadRequest for selectors the API server would reject.
+ */
+export function objectMatcher(
+  resource: KubeResource,
+  namespace: string | undefined,
+  options: KubeListOptions = {},
+): (obj: KubeObject) => boolean {
+  let labels: LabelRequirement[];
+  let fields: FieldRequirement[];
+  try {
+    labels = parseLabelSelector(options.labelSelector);
+    fields = parseFieldSelector(options.fieldSelector);
+  } catch (e) {
+    throw badRequest((e as Error).message);
+  }
+  const supported = SUPPORTED_FIELDS[resource] ?? [
+    'metadata.name',
+    'metadata.namespace',
+  ];
+  for (const f of fields) {
+    if (!supported.includes(f.field)) {
+      throw badRequest(`field label not supported: ${f.field}`);
+    }
+  }
+  return o =>
+    (!namespace ||
+      !KUBE_RESOURCES[resource].namespaced ||
+      o.metadata.namespace === namespace) &&
+    matchesLabels(labels, o.metadata.labels) &&
+    matchesFields(fields, o);
 }

@@ -7,6 +7,10 @@ import addFormats from 'ajv-formats';
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
+import {
+  openApiComponentSchemas,
+  openApiToJsonSchema,
+} from '@crawler-platform/sandbox/src/testing/openApiSchema';
 
 type Json = Record<string, any>;
 
@@ -38,32 +42,6 @@ export function airflowSpecPaths() {
   };
 }
 
-/**
- * Turns OpenAPI 3.0 schema objects into JSON Schema for Ajv: local $refs point into the spec registered under
- * `spec`, and `nullable: true` next to `$ref`/`allOf`/`anyOf` (where Ajv's own nullable support needs a `type`)
- * becomes `anyOf: [schema, {type: 'null'}]`.
- */
-function toJsonSchema(value: unknown): unknown {
-  if (Array.isArray(value)) {
-    return value.map(toJsonSchema);
-  }
-  if (value && typeof value === 'object') {
-    const out: Json = {};
-    for (const [k, v] of Object.entries(value)) {
-      out[k] =
-        k === '$ref' && typeof v === 'string' && v.startsWith('#')
-          ? `spec${v}`
-          : toJsonSchema(v);
-    }
-    if (out.nullable === true && out.type === undefined) {
-      const { nullable, ...rest } = out;
-      return { anyOf: [rest, { type: 'null' }] };
-    }
-    return out;
-  }
-  return value;
-}
-
 interface Operation {
   template: string;
   regex: RegExp;
@@ -88,10 +66,7 @@ export class OpenApiContract {
       'datetime',
       /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)$/i,
     );
-    this.ajv.addSchema(
-      { components: toJsonSchema(this.spec.components) },
-      'spec',
-    );
+    this.ajv.addSchema(openApiComponentSchemas(this.spec, 'spec'), 'spec');
     for (const [template, item] of Object.entries<Json>(this.spec.paths)) {
       const names: string[] = [];
       // Airflow path templates hold only letters, digits, '/', '_', '-', '~' and {params}.
@@ -133,7 +108,9 @@ export class OpenApiContract {
     const key = JSON.stringify(schema);
     let v = this.validators.get(key);
     if (!v) {
-      v = this.ajv.compile(toJsonSchema(schema) as object);
+      v = this.ajv.compile(
+        openApiToJsonSchema(schema, { refBase: 'spec' }) as object,
+      );
       this.validators.set(key, v);
     }
     return v;

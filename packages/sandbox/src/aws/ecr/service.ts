@@ -1,0 +1,230 @@
+/*
+ * Copyright 2026 The Crawler Platform Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+import crypto from 'node:crypto';
+import type { StateStore } from '../../state/StateStore';
+import { AwsServiceError } from '../errors';
+import type { AwsAccount } from '../state';
+
+/** What the CodeBuild stand-in found when it built an image (see README "Image builds"). */
+export interface ImageRunRule {
+  /** Exit code every container started from this image terminates with. */
+  exitCode: number;
+  /** Lines the container writes to its log. */
+  log: string[];
+}
+
+export interface EcrImageRecord {
+  imageDigest: string;
+  imageTags: string[];
+  imagePushedAt: string;
+  imageSizeInBytes: number;
+  /** Source commit of a CodeBuild stand-in build. */
+  sourceCommit?: string;
+  run?: ImageRunRule;
+}
+
+export interface EcrRepositoryRecord {
+  repositoryName: string;
+  createdAt: string;
+  imageTagMutability: 'MUTABLE' | 'IMMUTABLE';
+  images: EcrImageRecord[];
+  tags?: Array<{ Key: string; Value: string }>;
+}
+
+/** ECR's slice of `aws.json`: repositories (with their images) by name. */
+export interface EcrState {
+  ecr: Record<string, EcrRepositoryRecord>;
+}
+
+const ECR_NAME =
+  /^(?=.{2,256}$)((?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*)$/;
+
+/** The ECR stand-in: repositories and image records (the sandbox's only registry). */
+export class EcrService {
+  constructor(
+    private readonly store: StateStore<EcrState>,
+    private readonly account: AwsAccount,
+  ) {}
+
+  registryHost(): string {
+    return `${this.account.accountId}.dkr.ecr.${this.account.region}.amazonaws.com`;
+  }
+
+  repositoryUri(repo: string): string {
+    return `${this.registryHost()}/${repo}`;
+  }
+
+  repositoryArn(repo: string): string {
+    return `arn:aws:ecr:${this.account.region}:${this.account.accountId}:repository/${repo}`;
+  }
+
+  exists(repo: string): boolean {
+    return Boolean(this.store.state.ecr[repo]);
+  }
+
+  describe(repo: string) {
+    const r = this.requireRepository(repo);
+    return {
+      repositoryArn: this.repositoryArn(repo),
+      registryId: this.account.accountId,
+      repositoryName: repo,
+      repositoryUri: this.repositoryUri(repo),
+      createdAt: r.createdAt,
+      imageTagMutability: r.imageTagMutability,
+      imageScanningConfiguration: { scanOnPush: false },
+      encryptionConfiguration: { encryptionType: 'AES256' },
+    };
+  }
+
+  createRepository(
+    repo: string | undefined,
+    options: {
+      imageTagMutability?: string;
+      tags?: Array<{ Key: string; Value: string }>;
+    } = {},
+  ) {
+    if (!repo || !ECR_NAME.test(repo)) {
+      throw new AwsServiceError(
+        'InvalidParameterException',
+        `Invalid parameter at 'repositoryName' failed to satisfy constraint: 'must satisfy regular expression '(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*' and length between 2 and 256'`,
+      );
+    }
+    if (this.store.state.ecr[repo]) {
+      throw new AwsServiceError(
+        'RepositoryAlreadyExistsException',
+        `The repository with name '${repo}' already exists in the registry with id '${this.account.accountId}'`,
+      );
+    }
+    const mutability = options.imageTagMutability ?? 'MUTABLE';
+    if (mutability !== 'MUTABLE' && mutability !== 'IMMUTABLE') {
+      throw new AwsServiceError(
+        'InvalidParameterException',
+        `Invalid parameter at 'imageTagMutability' failed to satisfy constraint: 'Member must satisfy enum value set: [MUTABLE, IMMUTABLE]'`,
+      );
+    }
+    this.store.state.ecr[repo] = {
+      repositoryName: repo,
+      createdAt: this.store.now().toISOString(),
+      imageTagMutability: mutability,
+      images: [],
+      tags: options.tags,
+    };
+    this.store.changed();
+    return this.describe(repo);
+  }
+
+  list(): string[] {
+    return Object.keys(this.store.state.ecr).sort();
+  }
+
+  images(repo: string): EcrImageRecord[] {
+    return this.requireRepository(repo).images;
+  }
+
+  hasImage(repo: string, tag: string): boolean {
+    return Boolean(
+      this.store.state.ecr[repo]?.images.some(
+        i => i.imageTags.includes(tag) || i.imageDigest === tag,
+      ),
+    );
+  }
+
+  getImage(repo: string, tagOrDigest: string): EcrImageRecord | undefined {
+    return this.store.state.ecr[repo]?.images.find(
+      i => i.imageTags.includes(tagOrDigest) || i.imageDigest === tagOrDigest,
+    );
+  }
+
+  /**
+   * Pushes an image tag (as `docker push` would). The repository must exist (RepositoryNotFoundException). A tag
+   * that names another image moves to the new one (ImageTagAlreadyExistsException in IMMUTABLE repositories).
+   */
+  putImage(
+    repo: string,
+    tag: string,
+    meta: {
+      imageDigest?: string;
+      sourceCommit?: string;
+      run?: ImageRunRule;
+      imageSizeInBytes?: number;
+    } = {},
+  ): EcrImageRecord {
+    const r = this.requireRepository(repo);
+    const digest =
+      meta.imageDigest ??
+      `sha256:${crypto
+        .createHash('sha256')
+        .update(
+          `${repo}\0${meta.sourceCommit ?? tag}\0${JSON.stringify(
+            meta.run ?? null,
+          )}`,
+        )
+        .digest('hex')}`;
+    const holder = r.images.find(i => i.imageTags.includes(tag));
+    if (holder && holder.imageDigest !== digest) {
+      if (r.imageTagMutability === 'IMMUTABLE') {
+        throw new AwsServiceError(
+          'ImageTagAlreadyExistsException',
+          `The image tag '${tag}' already exists in the '${repo}' repository and cannot be overwritten because the repository is immutable.`,
+        );
+      }
+      holder.imageTags = holder.imageTags.filter(t => t !== tag);
+    }
+    let image = r.images.find(i => i.imageDigest === digest);
+    if (!image) {
+      image = {
+        imageDigest: digest,
+        imageTags: [],
+        imagePushedAt: this.store.now().toISOString(),
+        imageSizeInBytes: meta.imageSizeInBytes ?? 50_000_000,
+        sourceCommit: meta.sourceCommit,
+        run: meta.run,
+      };
+      r.images.push(image);
+    }
+    if (!image.imageTags.includes(tag)) {
+      image.imageTags.push(tag);
+    }
+    this.store.changed();
+    return image;
+  }
+
+  /** Parses `<acct>.dkr.ecr.<region>.amazonaws.com/<repo>[:tag|@digest]`; undefined for other registries. */
+  parseImageUri(
+    image: string,
+  ): { repository: string; reference: string } | undefined {
+    const host = `${this.registryHost()}/`;
+    if (!image.startsWith(host)) {
+      return undefined;
+    }
+    const rest = image.slice(host.length);
+    const at = rest.indexOf('@');
+    if (at >= 0) {
+      return { repository: rest.slice(0, at), reference: rest.slice(at + 1) };
+    }
+    const colon = rest.lastIndexOf(':');
+    return colon >= 0
+      ? { repository: rest.slice(0, colon), reference: rest.slice(colon + 1) }
+      : { repository: rest, reference: 'latest' };
+  }
+
+  /** The image a pod's image reference names, if the ECR stand-in holds it. */
+  findImage(image: string): EcrImageRecord | undefined {
+    const ref = this.parseImageUri(image);
+    return ref ? this.getImage(ref.repository, ref.reference) : undefined;
+  }
+
+  private requireRepository(repo: string): EcrRepositoryRecord {
+    const r = this.store.state.ecr[repo];
+    if (!r) {
+      throw new AwsServiceError(
+        'RepositoryNotFoundException',
+        `The repository with name '${repo}' does not exist in the registry with id '${this.account.accountId}'`,
+      );
+    }
+    return r;
+  }
+}
