@@ -8,8 +8,8 @@
 // trust auth, 127.0.0.1:6379). Its own file because it replaces the test
 // backend's mock database and cache with the production service factories.
 
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import request from 'supertest';
 import { parse } from 'yaml';
@@ -31,15 +31,30 @@ function readYaml(file: string) {
   return parse(fs.readFileSync(path.join(repoRoot, file), 'utf8'));
 }
 
-function reachable(port: number): Promise<boolean> {
-  return new Promise(resolve => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
+/**
+ * Which of the services this test needs are not listening, checked before the tests are declared (so that a missing
+ * one skips them visibly instead of letting them pass without checking anything).
+ */
+function missingServices(): string[] {
+  const probe = `
+    const net = require('node:net');
+    const ports = ${JSON.stringify({ PostgreSQL: 5432, Redis: 6379 })};
+    Promise.all(Object.entries(ports).map(([name, port]) => new Promise(resolve => {
+      const socket = net.connect({ host: '127.0.0.1', port });
+      socket.setTimeout(2000, () => { socket.destroy(); resolve(name + ' on 127.0.0.1:' + port); });
+      socket.once('connect', () => { socket.destroy(); resolve(null); });
+      socket.once('error', () => resolve(name + ' on 127.0.0.1:' + port));
+    }))).then(missing => console.log(JSON.stringify(missing.filter(Boolean))));
+  `;
+  const result = spawnSync(process.execPath, ['-e', probe], {
+    encoding: 'utf8',
+    timeout: 10_000,
   });
+  try {
+    return JSON.parse(result.stdout);
+  } catch {
+    return ['PostgreSQL and Redis (the probe failed to run)'];
+  }
 }
 
 function productionConfig() {
@@ -97,30 +112,35 @@ async function startReplica() {
   });
 }
 
-const servicesUp = Promise.all([reachable(5432), reachable(6379)]).then(
-  ([a, b]) => a && b,
-);
+const missing = missingServices();
+const skipReason = missing.length
+  ? `not running: ${missing.join(', ')}`
+  : undefined;
+if (skipReason) {
+  if (process.env.CI) {
+    throw new Error(
+      `CI needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379; ${skipReason}`,
+    );
+  }
+  // eslint-disable-next-line no-console
+  console.warn(`Skipping the production backend tests: ${skipReason}`);
+}
+const describeWithServices = skipReason ? describe.skip : describe;
 
-describe('portal backend in production configuration', () => {
-  let replicas: Awaited<ReturnType<typeof startReplica>>[] = [];
+describeWithServices(
+  `portal backend in production configuration${
+    skipReason ? ` [skipped: ${skipReason}]` : ''
+  }`,
+  () => {
+    let replicas: Awaited<ReturnType<typeof startReplica>>[] = [];
 
-  beforeAll(async () => {
-    if (!(await servicesUp)) {
-      if (process.env.CI) {
-        throw new Error(
-          'CI needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379',
-        );
-      }
-      // eslint-disable-next-line no-console
-      console.warn('PostgreSQL or Redis is not running on 127.0.0.1: skipping');
-      return;
-    }
-    replicas = [await startReplica(), await startReplica()];
-  }, 180_000);
+    beforeAll(async () => {
+      replicas = [await startReplica(), await startReplica()];
+    }, 180_000);
 
-  afterAll(async () => {
-    await Promise.all(replicas.map(r => r.stop()));
-    if (await servicesUp) {
+    afterAll(async () => {
+      await Promise.all(replicas.map(r => r.stop()));
+      // Drop the databases this run created.
       const client = new Client({ ...pg, database: 'postgres' });
       await client.connect();
       const { rows } = await client.query(
@@ -131,34 +151,32 @@ describe('portal backend in production configuration', () => {
         await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
       }
       await client.end();
-    }
-  });
+    });
 
-  it('should keep the catalog and search data in PostgreSQL', async () => {
-    if (!replicas.length) return;
-    const res = await request(replicas[0].server).get(
-      '/.backstage/health/v1/readiness',
-    );
-    expect(res.status).toBe(200);
-    const client = new Client({ ...pg, database: 'postgres' });
-    await client.connect();
-    const { rows } = await client.query(
-      'SELECT datname FROM pg_database WHERE datname LIKE $1 ORDER BY datname',
-      [`${prefix}%`],
-    );
-    await client.end();
-    expect(rows.map(r => r.datname)).toEqual(
-      expect.arrayContaining([`${prefix}catalog`, `${prefix}search`]),
-    );
-  });
+    it('should keep the catalog and search data in PostgreSQL', async () => {
+      const res = await request(replicas[0].server).get(
+        '/.backstage/health/v1/readiness',
+      );
+      expect(res.status).toBe(200);
+      const client = new Client({ ...pg, database: 'postgres' });
+      await client.connect();
+      const { rows } = await client.query(
+        'SELECT datname FROM pg_database WHERE datname LIKE $1 ORDER BY datname',
+        [`${prefix}%`],
+      );
+      await client.end();
+      expect(rows.map(r => r.datname)).toEqual(
+        expect.arrayContaining([`${prefix}catalog`, `${prefix}search`]),
+      );
+    });
 
-  it('should share cached values between two replicas through Redis', async () => {
-    if (!replicas.length) return;
-    const value = `v${Date.now()}`;
-    await request(replicas[0].server)
-      .put(`/api/cacheprobe/${value}`)
-      .expect(204);
-    const res = await request(replicas[1].server).get('/api/cacheprobe/');
-    expect(res.body).toEqual({ value });
-  });
-});
+    it('should share cached values between two replicas through Redis', async () => {
+      const value = `v${Date.now()}`;
+      await request(replicas[0].server)
+        .put(`/api/cacheprobe/${value}`)
+        .expect(204);
+      const res = await request(replicas[1].server).get('/api/cacheprobe/');
+      expect(res.body).toEqual({ value });
+    });
+  },
+);

@@ -161,6 +161,31 @@ describe('claims confirmed by the DAG', () => {
   });
 });
 
+describe('service principals', () => {
+  it('should let a service read but never trigger or pause, whatever the permission client allows', async () => {
+    const { app, airflow } = await setup();
+    const asService = mockCredentials.service.header();
+    await request(app)
+      .get(`${API}/shop-crawler/airflow`)
+      .set('Authorization', asService)
+      .expect(200);
+    const trigger = await request(app)
+      .post(`${API}/shop-crawler/dags/shop-products/runs`)
+      .set('Authorization', asService)
+      .send({});
+    expect(trigger.status).toBe(403);
+    expect(trigger.body.error.message).toContain(
+      'service credentials may only read',
+    );
+    const pause = await request(app)
+      .patch(`${API}/shop-crawler/dags/shop-products`)
+      .set('Authorization', asService)
+      .send({ isPaused: true });
+    expect(pause.status).toBe(403);
+    expect(airflow.v1.triggered).toEqual([]);
+  });
+});
+
 describe('one rule for "is a crawler"', () => {
   it('should answer 404 for an entity with the annotation that is not a Component of spec.type crawler', async () => {
     const service: Entity = {

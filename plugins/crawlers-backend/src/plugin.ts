@@ -30,6 +30,7 @@ export const crawlersPlugin = createBackendPlugin({
       deps: {
         logger: coreServices.logger,
         auditor: coreServices.auditor,
+        auth: coreServices.auth,
         config: coreServices.rootConfig,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
@@ -44,6 +45,7 @@ export const crawlersPlugin = createBackendPlugin({
       async init({
         logger,
         auditor,
+        auth,
         config,
         httpRouter,
         httpAuth,
@@ -83,6 +85,7 @@ export const crawlersPlugin = createBackendPlugin({
         httpRouter.use(
           await createRouter({
             auditor,
+            auth,
             httpAuth,
             permissions,
             catalog,

@@ -4,6 +4,7 @@
  */
 import type {
   AuditorService,
+  AuthService,
   BackstageCredentials,
   HttpAuthService,
   PermissionsService,
@@ -149,6 +150,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 /** Options of {@link createRouter}. */
 export interface RouterOptions {
   auditor: AuditorService;
+  auth: AuthService;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   catalog: CatalogService;
@@ -163,6 +165,7 @@ export async function createRouter(
 ): Promise<express.Router> {
   const {
     auditor,
+    auth,
     httpAuth,
     permissions,
     catalog,
@@ -184,6 +187,17 @@ export async function createRouter(
       allow: ['user', 'service'],
     });
     const requestedRef = stringifyEntityRef(params);
+    // Backstage's permission client allows every request of a service principal (backend-to-backend calls are
+    // trusted), so the portal's policy never sees them. Changing a DAG needs a signed-in user whose ownership the
+    // policy can check; services (other plugins, external static tokens) may only read.
+    if (
+      permission.attributes.action !== 'read' &&
+      !auth.isPrincipal(credentials, 'user')
+    ) {
+      throw new NotAllowedError(
+        `Only signed-in users may ${permission.attributes.action} DAG runs or DAG state (${permission.name}); service credentials may only read`,
+      );
+    }
     // The catalog lookup and the permission check run in parallel; both must pass before Airflow is called, and an
     // unknown or unreadable entity answers 404 whatever the decision.
     const [entity, [decision]] = await Promise.all([
