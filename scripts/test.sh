@@ -38,6 +38,9 @@ count_json() { # file, node expression giving "passed failed"
 }
 
 check "type-check (tsc)" yarn tsc
+# API reports of every plugin package (report*.api.md) must match the code: run
+# `yarn build:api-reports` and commit the reports after changing a public API.
+check "API reports (backstage-repo-tools)" yarn test:api-reports
 check "lint" yarn backstage-cli repo lint
 
 echo "== jest (backstage-cli repo test)"
@@ -47,6 +50,19 @@ read -r p f < <(count_json "$results/jest.json" '[r.numPassedTests, r.numFailedT
 passed=$((passed + p))
 failed=$((failed + f))
 if [ "$jest_status" -ne 0 ] && [ "$f" -eq 0 ]; then failed=$((failed + 1)); fi
+# Skipped tests name their missing prerequisite in their title ("[skipped: …]").
+skipped_list=$(node -e "
+  const fs = require('fs');
+  const file = '$results/jest.json';
+  if (!fs.existsSync(file)) process.exit(0);
+  const r = JSON.parse(fs.readFileSync(file, 'utf8'));
+  for (const s of r.testResults)
+    for (const a of s.assertionResults)
+      if (a.status === 'pending' || a.status === 'skipped' || a.status === 'todo')
+        console.log('  - ' + a.fullName + '  (' + require('path').relative(process.cwd(), s.name) + ')');
+")
+skipped=0
+[ -n "$skipped_list" ] && skipped=$(printf '%s\n' "$skipped_list" | wc -l)
 
 echo "== end-to-end (Playwright, Chromium)"
 yarn playwright test
@@ -56,5 +72,12 @@ passed=$((passed + p))
 failed=$((failed + f))
 if [ "$e2e_status" -ne 0 ] && [ "$f" -eq 0 ]; then failed=$((failed + 1)); fi
 
-echo "$passed passed, $failed failed"
+read -r ep _ < <(count_json "$results/e2e.json" '[r.stats.skipped, 0]')
+skipped=$((skipped + ep))
+if [ "$skipped" -gt 0 ]; then
+  echo "== skipped tests, with the reason in their titles"
+  [ -n "$skipped_list" ] && printf '%s\n' "$skipped_list"
+  [ "$ep" -gt 0 ] && echo "  - $ep Playwright test(s): see $results/e2e.json"
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -46,7 +46,6 @@ export const SANDBOX_PORTS = {
 /** The shared DAG repository. */
 export const SANDBOX_DAG_REPOSITORY = 'airflow-dags';
 export const SANDBOX_DAG_BRANCH = 'main';
-export const SANDBOX_DAG_FOLDER = 'dags';
 /** Kubernetes version reported by the stand-in and by EKS DescribeCluster. */
 export const SANDBOX_KUBERNETES_VERSION = '1.31';
 

@@ -5,6 +5,10 @@
 
 import crypto from 'node:crypto';
 import express, { NextFunction, Request, Response } from 'express';
+import {
+  SANDBOX_AIRFLOW_PASSWORD,
+  SANDBOX_AIRFLOW_USERNAME,
+} from '../constants';
 import { listen, requestLogger, RunningServer, withLatency } from '../http';
 import { SandboxLogger } from '../util/logger';
 import { AirflowInstance } from './AirflowInstance';
@@ -90,7 +94,7 @@ export async function startAirflowServer(
 ): Promise<RunningServer> {
   const instance = options.instance;
   const dialect = DIALECTS[instance.apiVersion];
-  const username = options.username ?? 'admin';
+  const username = options.username ?? SANDBOX_AIRFLOW_USERNAME;
   const secret = options.secret ?? crypto.randomBytes(32).toString('hex');
   const api = new ApiContext(
     instance,
@@ -115,7 +119,7 @@ export async function startAirflowServer(
 
   mountAuth(app, api, {
     username,
-    password: options.password ?? 'admin',
+    password: options.password ?? SANDBOX_AIRFLOW_PASSWORD,
     secret,
     tokenExpirySeconds: options.tokenExpirySeconds ?? 86400,
   });

@@ -5,6 +5,7 @@
 
 /* Spec-shaped Airflow answers (checked against the official specs by contract.test.ts). */
 
+/** Spec-shaped fixture `v1Dag` of the fake Airflow. @public */
 export const v1Dag = (
   dagId: string,
   overrides: Record<string, unknown> = {},
@@ -35,6 +36,7 @@ export const v1Dag = (
   ...overrides,
 });
 
+/** Spec-shaped fixture `v2Dag` of the fake Airflow. @public */
 export const v2Dag = (
   dagId: string,
   overrides: Record<string, unknown> = {},
@@ -68,6 +70,7 @@ export const v2Dag = (
   ...overrides,
 });
 
+/** Spec-shaped fixture `v1Run` of the fake Airflow. @public */
 export const v1Run = (
   dagId: string,
   n: number,
@@ -90,6 +93,7 @@ export const v1Run = (
   ...overrides,
 });
 
+/** Spec-shaped fixture `v2Run` of the fake Airflow. @public */
 export const v2Run = (
   dagId: string,
   n: number,
@@ -129,6 +133,7 @@ export const v2Run = (
   ...overrides,
 });
 
+/** Spec-shaped fixture `v1TaskInstance` of the fake Airflow. @public */
 export const v1TaskInstance = (
   dagId: string,
   runId: string,
@@ -162,6 +167,7 @@ export const v1TaskInstance = (
   rendered_fields: {},
 });
 
+/** Spec-shaped fixture `v2TaskInstance` of the fake Airflow. @public */
 export const v2TaskInstance = (
   dagId: string,
   runId: string,
@@ -203,6 +209,7 @@ export const v2TaskInstance = (
   dag_version: null,
 });
 
+/** Spec-shaped fixture `v1ImportError` of the fake Airflow. @public */
 export const v1ImportError = (id: number, filename: string) => ({
   import_error_id: id,
   timestamp: '2026-01-01T00:00:00+00:00',
@@ -211,17 +218,20 @@ export const v1ImportError = (id: number, filename: string) => ({
     'Traceback (most recent call last):\nSyntaxError: invalid syntax',
 });
 
+/** Spec-shaped fixture `v2ImportError` of the fake Airflow. @public */
 export const v2ImportError = (id: number, filename: string) => ({
   ...v1ImportError(id, filename),
   timestamp: '2026-01-01T00:00:00Z',
   bundle_name: 'dags-folder',
 });
 
+/** Spec-shaped fixture `v1Log` of the fake Airflow. @public */
 export const v1Log = {
   content: 'line one\nline two\n',
   continuation_token: 'eyJlbmRfb2ZfbG9nIjpmYWxzZSwibG9nX3BvcyI6MTB9',
 };
 
+/** Spec-shaped fixture `v2Log` of the fake Airflow. @public */
 export const v2Log = {
   content: [
     { event: 'line one', timestamp: '2026-01-01T00:00:05Z', level: 'info' },
@@ -230,10 +240,15 @@ export const v2Log = {
   continuation_token: 'eyJlbmRfb2ZfbG9nIjp0cnVlfQ',
 };
 
+/** Spec-shaped fixture `v1Version` of the fake Airflow. @public */
 export const v1Version = { version: '2.10.0', git_version: null };
+/** Spec-shaped fixture `v2Version` of the fake Airflow. @public */
 export const v2Version = { version: '3.2.1', git_version: null };
 
-/** Builds an unsigned JWT with the given expiry (seconds since epoch); Airflow signs its own, we only read exp. */
+/** Builds an unsigned JWT with the given expiry (seconds since epoch); Airflow signs its own, we only read exp.
+ *
+ * @public
+ */
 export function fakeJwt(exp: number, subject = 'admin'): string {
   const part = (o: object) =>
     Buffer.from(JSON.stringify(o)).toString('base64url');
