@@ -108,6 +108,163 @@ function envInt(
   return n;
 }
 
+/** The settings as the environment gives them, before the deprecated flags and the checks are applied. */
+type EnvSettings = {
+  repo: string;
+  ref: string;
+  branch: string;
+  rev: string;
+  periodText?: string;
+  wait?: string;
+  username?: string;
+  password?: string;
+  link?: string;
+  dest?: string;
+  /** A number, or the error text of a value that is not an integer. */
+  depth: number | string;
+  /** A number, or the error text of a value that is not an integer. */
+  maxFailures: number | string;
+  maxSyncFailures?: string;
+};
+
+/** A setting git-sync rejects: the fatal error it exits with. */
+type Invalid = { error: string };
+
+/** Reads the settings in git-sync's flag order (which orders the `overridden` messages). */
+function readEnvSettings(
+  env: Record<string, string | undefined>,
+  messages: ConfigMessage[],
+): EnvSettings {
+  return {
+    repo: envString(env, messages, 'GITSYNC_REPO', 'GIT_SYNC_REPO') ?? '',
+    ref: envString(env, messages, 'GITSYNC_REF') ?? 'HEAD',
+    branch: env.GIT_SYNC_BRANCH ?? '',
+    rev: env.GIT_SYNC_REV ?? '',
+    periodText: envString(env, messages, 'GITSYNC_PERIOD', 'GIT_SYNC_PERIOD'),
+    wait: env.GIT_SYNC_WAIT,
+    username: envString(env, messages, 'GITSYNC_USERNAME', 'GIT_SYNC_USERNAME'),
+    password: envString(env, messages, 'GITSYNC_PASSWORD', 'GIT_SYNC_PASSWORD'),
+    link: envString(env, messages, 'GITSYNC_LINK', 'GIT_SYNC_LINK'),
+    dest: env.GIT_SYNC_DEST,
+    depth: envInt(env, messages, 1, 'GITSYNC_DEPTH', 'GIT_SYNC_DEPTH'),
+    maxFailures: envInt(
+      env,
+      messages,
+      0,
+      'GITSYNC_MAX_FAILURES',
+      'GIT_SYNC_MAX_FAILURES',
+    ),
+    maxSyncFailures: env.GIT_SYNC_MAX_SYNC_FAILURES,
+  };
+}
+
+/** --ref, overridden by the deprecated --branch (unless --rev names another revision) or --rev. */
+function resolveRef(settings: EnvSettings, messages: ConfigMessage[]): string {
+  const { branch, rev } = settings;
+  if (branch !== '' && (rev === '' || rev === 'HEAD')) {
+    messages.push({
+      kind: 'info',
+      msg: 'setting --ref from deprecated --branch',
+      line: 424,
+    });
+    return branch;
+  }
+  if (rev !== '') {
+    messages.push({
+      kind: 'info',
+      msg: 'setting --ref from deprecated --rev',
+      line: 428,
+    });
+    return rev;
+  }
+  return settings.ref;
+}
+
+/** --period in ms (default 10 s), overridden by the deprecated --wait in seconds; at least 10 ms. */
+function resolvePeriod(
+  settings: EnvSettings,
+  messages: ConfigMessage[],
+): number | Invalid {
+  const { periodText, wait } = settings;
+  let periodMs = 10_000;
+  if (periodText !== undefined && periodText !== '') {
+    const parsed = parseGoDuration(periodText);
+    if (parsed === undefined) {
+      return {
+        error: `ERROR: invalid env GITSYNC_PERIOD=${JSON.stringify(
+          periodText,
+        )}: time: invalid duration ${JSON.stringify(periodText)}`,
+      };
+    }
+    periodMs = parsed;
+  }
+  if (wait !== undefined && wait !== '' && Number(wait) !== 0) {
+    const seconds = Number(wait);
+    if (Number.isNaN(seconds)) {
+      return {
+        error: `ERROR: invalid env GIT_SYNC_WAIT=${JSON.stringify(
+          wait,
+        )}: not a number`,
+      };
+    }
+    messages.push({
+      kind: 'info',
+      msg: 'setting --period from deprecated --wait',
+      line: 468,
+    });
+    periodMs = Math.trunc(seconds * 1000);
+  }
+  if (periodMs < 10) {
+    return { error: 'ERROR: --period must be at least 10ms' };
+  }
+  return periodMs;
+}
+
+/** --link, overridden by the deprecated --dest. */
+function resolveLink(
+  settings: EnvSettings,
+  messages: ConfigMessage[],
+): string | undefined {
+  const { dest } = settings;
+  if (dest !== undefined && dest !== '') {
+    messages.push({
+      kind: 'info',
+      msg: 'setting --link from deprecated --dest',
+      line: 456,
+    });
+    return dest;
+  }
+  return settings.link;
+}
+
+/** --max-failures, overridden by the deprecated --max-sync-failures. */
+function resolveMaxFailures(
+  settings: EnvSettings,
+  messages: ConfigMessage[],
+): number | Invalid {
+  const { maxSyncFailures } = settings;
+  if (maxSyncFailures !== undefined && maxSyncFailures !== '') {
+    const n = Number(maxSyncFailures);
+    if (!Number.isInteger(n)) {
+      return {
+        error: `ERROR: invalid env GIT_SYNC_MAX_SYNC_FAILURES=${JSON.stringify(
+          maxSyncFailures,
+        )}: not an integer`,
+      };
+    }
+    messages.push({
+      kind: 'info',
+      msg: 'setting --max-failures from deprecated --max-sync-failures',
+      line: 506,
+    });
+    return n;
+  }
+  if (typeof settings.maxFailures === 'string') {
+    return { error: settings.maxFailures };
+  }
+  return settings.maxFailures;
+}
+
 /**
  * Resolves git-sync v4's settings from a container environment, with v4.4+'s precedence (old v3 names win over
  * GITSYNC_*), the deprecated GIT_SYNC_BRANCH / GIT_SYNC_REV overriding --ref (the branch trap of
@@ -123,59 +280,12 @@ export function resolveGitSyncConfig(
     messages,
   });
 
-  const repo = envString(env, messages, 'GITSYNC_REPO', 'GIT_SYNC_REPO') ?? '';
-  let ref = envString(env, messages, 'GITSYNC_REF') ?? 'HEAD';
-  const branch = env.GIT_SYNC_BRANCH ?? '';
-  const rev = env.GIT_SYNC_REV ?? '';
-  const periodText = envString(
-    env,
-    messages,
-    'GITSYNC_PERIOD',
-    'GIT_SYNC_PERIOD',
-  );
-  const wait = env.GIT_SYNC_WAIT;
-  const username = envString(
-    env,
-    messages,
-    'GITSYNC_USERNAME',
-    'GIT_SYNC_USERNAME',
-  );
-  const password = envString(
-    env,
-    messages,
-    'GITSYNC_PASSWORD',
-    'GIT_SYNC_PASSWORD',
-  );
-  let link = envString(env, messages, 'GITSYNC_LINK', 'GIT_SYNC_LINK');
-  const dest = env.GIT_SYNC_DEST;
-  const depth = envInt(env, messages, 1, 'GITSYNC_DEPTH', 'GIT_SYNC_DEPTH');
-  let maxFailures = envInt(
-    env,
-    messages,
-    0,
-    'GITSYNC_MAX_FAILURES',
-    'GIT_SYNC_MAX_FAILURES',
-  );
-  const maxSyncFailures = env.GIT_SYNC_MAX_SYNC_FAILURES;
-
+  const settings = readEnvSettings(env, messages);
+  const { repo, depth, username, password } = settings;
   if (repo === '') {
     return fail('ERROR: --repo must be specified');
   }
-  if (branch !== '' && (rev === '' || rev === 'HEAD')) {
-    messages.push({
-      kind: 'info',
-      msg: 'setting --ref from deprecated --branch',
-      line: 424,
-    });
-    ref = branch;
-  } else if (rev !== '') {
-    messages.push({
-      kind: 'info',
-      msg: 'setting --ref from deprecated --rev',
-      line: 428,
-    });
-    ref = rev;
-  }
+  const ref = resolveRef(settings, messages);
   if (ref === '') {
     return fail('ERROR: --ref must be specified');
   }
@@ -185,65 +295,14 @@ export function resolveGitSyncConfig(
   if (depth < 0) {
     return fail('ERROR: --depth must be greater than or equal to 0');
   }
-
-  let periodMs = 10_000;
-  if (periodText !== undefined && periodText !== '') {
-    const parsed = parseGoDuration(periodText);
-    if (parsed === undefined) {
-      return fail(
-        `ERROR: invalid env GITSYNC_PERIOD=${JSON.stringify(
-          periodText,
-        )}: time: invalid duration ${JSON.stringify(periodText)}`,
-      );
-    }
-    periodMs = parsed;
+  const periodMs = resolvePeriod(settings, messages);
+  if (typeof periodMs !== 'number') {
+    return fail(periodMs.error);
   }
-  if (wait !== undefined && wait !== '' && Number(wait) !== 0) {
-    const seconds = Number(wait);
-    if (Number.isNaN(seconds)) {
-      return fail(
-        `ERROR: invalid env GIT_SYNC_WAIT=${JSON.stringify(
-          wait,
-        )}: not a number`,
-      );
-    }
-    messages.push({
-      kind: 'info',
-      msg: 'setting --period from deprecated --wait',
-      line: 468,
-    });
-    periodMs = Math.trunc(seconds * 1000);
-  }
-  if (periodMs < 10) {
-    return fail('ERROR: --period must be at least 10ms');
-  }
-
-  if (dest !== undefined && dest !== '') {
-    messages.push({
-      kind: 'info',
-      msg: 'setting --link from deprecated --dest',
-      line: 456,
-    });
-    link = dest;
-  }
-  if (maxSyncFailures !== undefined && maxSyncFailures !== '') {
-    const n = Number(maxSyncFailures);
-    if (!Number.isInteger(n)) {
-      return fail(
-        `ERROR: invalid env GIT_SYNC_MAX_SYNC_FAILURES=${JSON.stringify(
-          maxSyncFailures,
-        )}: not an integer`,
-      );
-    }
-    messages.push({
-      kind: 'info',
-      msg: 'setting --max-failures from deprecated --max-sync-failures',
-      line: 506,
-    });
-    maxFailures = n;
-  }
-  if (typeof maxFailures === 'string') {
-    return fail(maxFailures);
+  const link = resolveLink(settings, messages);
+  const maxFailures = resolveMaxFailures(settings, messages);
+  if (typeof maxFailures !== 'number') {
+    return fail(maxFailures.error);
   }
   if (password !== undefined && password !== '' && !username) {
     return fail('ERROR: --password requires --username');

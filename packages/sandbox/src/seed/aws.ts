@@ -1,0 +1,136 @@
+/*
+ * Copyright 2026 The Crawler Platform Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+import { CreateRepositoryCommand } from '@aws-sdk/client-codecommit';
+import { CreateRepositoryCommand as CreateEcrRepositoryCommand } from '@aws-sdk/client-ecr';
+import {
+  CreateFargateProfileCommand,
+  DescribeClusterCommand,
+} from '@aws-sdk/client-eks';
+import { CreateRoleCommand } from '@aws-sdk/client-iam';
+import {
+  SANDBOX_ACCOUNT_ID,
+  SANDBOX_CLUSTER_NAME,
+  SANDBOX_DAG_REPOSITORY,
+} from '../constants';
+import { crawlerRepositoryFiles, SeedCrawler } from '../seedContent';
+import { SeedClients } from './clients';
+import { pushFiles } from './git';
+
+/** What the crawlers' AWS resources build on: the cluster's OIDC issuer and the Fargate pod execution role. */
+export type SharedAws = {
+  /** The cluster's OIDC issuer without `https://`. */
+  issuer: string;
+  fargateRoleArn: string;
+  /** The clone URL of the shared DAG repository. */
+  dagRepoUrl: string;
+};
+
+/** Looks up the cluster and creates the Fargate pod execution role and the shared DAG repository. */
+export async function seedSharedAws(clients: SeedClients): Promise<SharedAws> {
+  const [cluster, fargateRole, dagRepo] = await Promise.all([
+    clients.eks.send(
+      new DescribeClusterCommand({ name: SANDBOX_CLUSTER_NAME }),
+    ),
+    clients.iam.send(
+      new CreateRoleCommand({
+        RoleName: 'crawlers-fargate-pod-execution',
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'eks-fargate-pods.amazonaws.com' },
+              Action: 'sts:AssumeRole',
+            },
+          ],
+        }),
+      }),
+    ),
+    clients.codecommit.send(
+      new CreateRepositoryCommand({
+        repositoryName: SANDBOX_DAG_REPOSITORY,
+        repositoryDescription:
+          'Shared Airflow DAG repository, synced by git-sync',
+      }),
+    ),
+  ]);
+  return {
+    issuer: (cluster.cluster?.identity?.oidc?.issuer ?? '').replace(
+      /^https:\/\//,
+      '',
+    ),
+    fargateRoleArn: fargateRole.Role!.Arn!,
+    dagRepoUrl: dagRepo.repositoryMetadata!.cloneUrlHttp!,
+  };
+}
+
+/** The crawler's IRSA role, trusted by its service account through the cluster's OIDC provider. */
+function createIrsaRole(
+  clients: SeedClients,
+  crawler: SeedCrawler,
+  issuer: string,
+) {
+  return clients.iam.send(
+    new CreateRoleCommand({
+      RoleName: `${crawler.name}-irsa`,
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: {
+              Federated: `arn:aws:iam::${SANDBOX_ACCOUNT_ID}:oidc-provider/${issuer}`,
+            },
+            Action: 'sts:AssumeRoleWithWebIdentity',
+            Condition: {
+              StringEquals: {
+                [`${issuer}:sub`]: `system:serviceaccount:${crawler.namespace}:${crawler.serviceAccount}`,
+              },
+            },
+          },
+        ],
+      }),
+    }),
+  );
+}
+
+/**
+ * A crawler's AWS side: IRSA role, ECR repository, code repository (pushed with git: the CodeBuild stand-in builds
+ * the image) and a Fargate profile for the crawler's namespace. Resolves to the IRSA role's ARN.
+ */
+export async function seedCrawlerAws(
+  clients: SeedClients,
+  crawler: SeedCrawler,
+  shared: SharedAws,
+): Promise<string> {
+  const role = await createIrsaRole(clients, crawler, shared.issuer);
+  await clients.ecr.send(
+    new CreateEcrRepositoryCommand({ repositoryName: crawler.name }),
+  );
+  const repo = await clients.codecommit.send(
+    new CreateRepositoryCommand({
+      repositoryName: crawler.name,
+      repositoryDescription: crawler.description,
+    }),
+  );
+  await Promise.all([
+    pushFiles(
+      repo.repositoryMetadata!.cloneUrlHttp!,
+      'main',
+      crawlerRepositoryFiles(crawler),
+      `Create ${crawler.name}`,
+    ),
+    clients.eks.send(
+      new CreateFargateProfileCommand({
+        clusterName: SANDBOX_CLUSTER_NAME,
+        fargateProfileName: crawler.name,
+        podExecutionRoleArn: shared.fargateRoleArn,
+        selectors: [{ namespace: crawler.namespace }],
+      }),
+    ),
+  ]);
+  return role.Role!.Arn!;
+}
