@@ -103,7 +103,52 @@ export interface Config {
           /** The chart's dags.mountPath; absolute DAG file paths start with `<mountPath>/repo/`. Default: /opt/airflow/dags. */
           mountPath?: string;
         };
+        /**
+         * Where this Airflow runs, for the crawler's pods and git-sync status: a cluster of `crawlers.clusters`
+         * (or of `kubernetes.clusterLocatorMethods`), the namespace of Airflow's pods and the Helm release whose
+         * `release` label they carry.
+         */
+        kubernetes?: {
+          /** Name of the cluster. */
+          cluster: string;
+          /** Namespace of the scheduler, dag-processor and worker pods. Default: airflow. */
+          namespace?: string;
+          /** The Helm release name (pod label `release`). Default: airflow. */
+          release?: string;
+        };
       }>;
     };
+    /**
+     * Kubernetes clusters the crawlers plugins reach (EKS with IAM tokens, or a kubeconfig file). Clusters of the
+     * Kubernetes plugin's `kubernetes.clusterLocatorMethods` (type `config`, `authProvider: aws`) are read too.
+     */
+    clusters?: Array<
+      | {
+          type: 'eks';
+          /** Name the Airflow instances refer to. */
+          name: string;
+          /** AWS region of the cluster. */
+          region: string;
+          /** The EKS cluster name. */
+          clusterName: string;
+          /** Account whose `aws.accounts` credentials are used. Default: the main account. */
+          accountId?: string;
+          /** IAM role assumed before talking to EKS and signing tokens. */
+          assumeRole?: string;
+          /** External id of `assumeRole`. */
+          externalId?: string;
+          /** AWS endpoint for EKS and STS (a VPC endpoint or a local stand-in). Default: the SDK's endpoints. */
+          endpoint?: string;
+        }
+      | {
+          type: 'kubeconfig';
+          /** Name the Airflow instances refer to. */
+          name: string;
+          /** Path of the kubeconfig file. */
+          file: string;
+          /** The context to use. Default: the file's current context. */
+          context?: string;
+        }
+    >;
   };
 }

@@ -12,6 +12,21 @@
 
 export { airflowServiceRef } from './airflowServiceRef';
 export { crawlerClaimServiceRef } from './crawlerClaimServiceRef';
+export { crawlersClusterServiceRef } from './crawlersClusterServiceRef';
+export { readCrawlersClustersConfig } from './kubernetes/config';
+export { DefaultCrawlersClusterService } from './kubernetes/DefaultCrawlersClusterService';
+export type { CrawlersClusterServiceOptions } from './kubernetes/DefaultCrawlersClusterService';
+export { createEksToken, EKS_TOKEN_LIFETIME_MS } from './kubernetes/eksToken';
+export { makeSafeLabelValue } from './kubernetes/labels';
+export type {
+  CrawlersClusterClient,
+  CrawlersClusterConfig,
+  CrawlersClusterService,
+} from './kubernetes/types';
+export { parseGitSyncLog } from './gitsync/logs';
+export type { GitSyncLogSummary } from './gitsync/logs';
+export { parseGoDuration, resolveGitSyncSettings } from './gitsync/env';
+export type { ContainerEnvVar, GitSyncSettings } from './gitsync/env';
 export { dagClaimTag } from './claims/claimTag';
 export { checkDagClaim } from './claims/checkDagClaim';
 export {
@@ -36,6 +51,7 @@ export type {
   AirflowDagRepositoryConfig,
   AirflowInstanceClient,
   AirflowInstanceConfig,
+  AirflowKubernetesConfig,
   AirflowListDagRunsOptions,
   AirflowPage,
   AirflowService,

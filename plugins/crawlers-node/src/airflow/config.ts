@@ -8,7 +8,34 @@ import type {
   AirflowAuthConfig,
   AirflowDagRepositoryConfig,
   AirflowInstanceConfig,
+  AirflowKubernetesConfig,
 } from './types';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+function readKubernetes(
+  config: Config,
+  key: string,
+): AirflowKubernetesConfig | undefined {
+  const k = config.getOptionalConfig('kubernetes');
+  if (!k) {
+    return undefined;
+  }
+  const d = airflowConfigDefaults.kubernetes;
+  const namespace = k.getOptionalString('namespace') ?? d.namespace;
+  if (!DNS_LABEL.test(namespace)) {
+    throw new InputError(
+      `${key}.kubernetes.namespace "${namespace}" is not a Kubernetes namespace name`,
+    );
+  }
+  const release = k.getOptionalString('release') ?? d.release;
+  if (!/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(release)) {
+    throw new InputError(
+      `${key}.kubernetes.release "${release}" is not a valid label value`,
+    );
+  }
+  return { cluster: k.getString('cluster'), namespace, release };
+}
 
 /**
  * Defaults of the `crawlers.airflow` configuration.
@@ -24,6 +51,10 @@ export const airflowConfigDefaults = {
     branch: 'main',
     subPath: '',
     mountPath: '/opt/airflow/dags',
+  },
+  kubernetes: {
+    namespace: 'airflow',
+    release: 'airflow',
   },
 } as const;
 
@@ -206,6 +237,7 @@ export function readAirflowInstancesConfig(
       maxConcurrentRequests,
       claims,
       dagRepository: readDagRepository(instance, key),
+      kubernetes: readKubernetes(instance, key),
     };
   });
 }

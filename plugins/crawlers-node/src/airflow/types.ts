@@ -66,6 +66,22 @@ export interface AirflowInstanceConfig {
   claims: 'tag' | 'annotation';
   /** The DAG repository, for import errors of files that never parsed; none configured when absent. */
   dagRepository?: AirflowDagRepositoryConfig;
+  /** Where the instance runs (its cluster, namespace and Helm release), for pods and git-sync; absent when unknown. */
+  kubernetes?: AirflowKubernetesConfig;
+}
+
+/**
+ * Where an Airflow instance runs (`crawlers.airflow.instances[].kubernetes`).
+ *
+ * @public
+ */
+export interface AirflowKubernetesConfig {
+  /** A cluster of `crawlers.clusters` (or `kubernetes.clusterLocatorMethods`). */
+  cluster: string;
+  /** The namespace of Airflow's pods (scheduler, dag-processor, KubernetesExecutor workers). */
+  namespace: string;
+  /** The Helm release: Airflow's pods carry the label `release: <release>` (chart defaults). */
+  release: string;
 }
 
 /**
