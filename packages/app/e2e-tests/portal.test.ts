@@ -128,7 +128,7 @@ test('should refuse the impostor crawler the DAGs and files that name other craw
   expect(news.errors[0].message).toContain(`add the tag "${tag}"`);
   expect(backfill.dag).toBeNull();
   expect(impostor.errors[0]).toMatchObject({
-    source: 'claim:dags/price_crawler_backfill.py',
+    source: 'claim:airflow3/price_crawler_backfill.py',
     status: 403,
   });
 

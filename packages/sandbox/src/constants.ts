@@ -47,7 +47,7 @@ export const SANDBOX_PORTS = {
 export const SANDBOX_DAG_REPOSITORY = 'airflow-dags';
 export const SANDBOX_DAG_BRANCH = 'main';
 /** Kubernetes version reported by the stand-in and by EKS DescribeCluster. */
-export const SANDBOX_KUBERNETES_VERSION = '1.31';
+export const SANDBOX_KUBERNETES_VERSION = '1.32';
 
 /** Delays of the simulated asynchronous processes, in milliseconds. */
 export interface SandboxDelays {

@@ -21,6 +21,10 @@ import {
   PatchStrategy,
   setHeaderOptions,
 } from '@kubernetes/client-node';
+import {
+  IAMClient,
+  ListAttachedRolePoliciesCommand,
+} from '@aws-sdk/client-iam';
 import { ManualClock } from './clock';
 import { SANDBOX_CLUSTER_NAME, SANDBOX_DAG_REPOSITORY } from './constants';
 import { startSandbox, Sandbox } from './index';
@@ -101,25 +105,56 @@ describe('startSandbox (end to end)', () => {
     });
     return kc.makeApiClient(CoreV1Api);
   };
-  /** What a StatefulSet rollout does: delete the pod, create it again from the (changed) template. */
-  const replaceSchedulerPod = async (
-    name: string,
+  /** The current pod of an Airflow component (chart labels), through the Kubernetes API. */
+  const airflowPod = async (release: string, component: string) => {
+    const list = await core().listNamespacedPod({
+      namespace: 'airflow',
+      labelSelector: `tier=airflow,release=${release},component=${component}`,
+    });
+    return list.items.find(p => !p.metadata?.deletionTimestamp);
+  };
+  /**
+   * A rollout of a changed pod template, the sandbox way (it has no Deployment API): a pod with the workload's
+   * labels and the new spec takes over; the controller deletes the older pod.
+   */
+  const rollOut = async (
+    release: string,
+    component: string,
     env: (env: any[]) => any[],
   ) => {
     const api = core();
-    const pod = await api.readNamespacedPod({ namespace: 'airflow', name });
-    await api.deleteNamespacedPod({ namespace: 'airflow', name });
-    const containers = pod.spec!.containers.map(c =>
-      c.name === 'git-sync' ? { ...c, env: env(c.env ?? []) } : c,
-    );
-    await api.createNamespacedPod({
+    const pod = (await airflowPod(release, component))!;
+    const edit = (c: any) =>
+      c.name.startsWith('git-sync') ? { ...c, env: env(c.env ?? []) } : c;
+    const created = await api.createNamespacedPod({
       namespace: 'airflow',
       body: {
-        metadata: { name, labels: pod.metadata!.labels },
-        spec: { ...pod.spec!, containers },
+        metadata: {
+          name: `${release}-${component}-rollout-${Date.now() % 100000}`,
+          labels: pod.metadata!.labels,
+        },
+        spec: {
+          ...pod.spec!,
+          initContainers: pod.spec!.initContainers?.map(edit),
+          containers: pod.spec!.containers.map(edit),
+        },
       },
     });
+    await waitFor(async () => {
+      const list = await api.listNamespacedPod({
+        namespace: 'airflow',
+        labelSelector: `release=${release},component=${component}`,
+      });
+      return list.items.length === 1;
+    }, 'the rollout');
+    return created.metadata!.name!;
   };
+  const logLines = (pod: string, container: string, previous = false) =>
+    sandbox.kube
+      .readLog('airflow', pod, container, { previous })
+      .split('\n')
+      .filter(l => l.startsWith('{'))
+      .map(l => JSON.parse(l));
 
   beforeAll(async () => {
     sandbox = await startSandbox({
@@ -164,47 +199,114 @@ describe('startSandbox (end to end)', () => {
         encoding: 'utf8',
       },
     ).trim();
-    const lines = sandbox.kube
-      .readLog('airflow', 'airflow2-scheduler-0', 'git-sync')
-      .split('\n')
-      .filter(l => l.startsWith('{'))
-      .map(l => JSON.parse(l));
-    expect(lines.map(l => l.error ?? l.msg)).toContain('updated successfully');
-    expect(lines.find(l => l.msg === 'updated successfully')).toMatchObject({
+    const scheduler = (await airflowPod('airflow2', 'scheduler'))!;
+    expect(scheduler.metadata!.name).toMatch(
+      /^airflow2-scheduler-[a-z0-9]{10}-[a-z0-9]{5}$/,
+    );
+    expect(scheduler.status!.initContainerStatuses).toEqual([
+      expect.objectContaining({
+        name: 'git-sync-init',
+        state: {
+          terminated: expect.objectContaining({
+            exitCode: 0,
+            reason: 'Completed',
+          }),
+        },
+      }),
+    ]);
+    const name = scheduler.metadata!.name!;
+    const init = logLines(name, 'git-sync-init');
+    expect(init.find(l => l.msg === 'updated successfully')).toMatchObject({
       ref: 'main',
       remote: sha,
       syncCount: 1,
     });
-    expect(lines.map(l => l.msg)).toContain(
+    expect(init.map(l => l.msg)).toContain(
       'setting --ref from deprecated --branch',
     );
-    const ready = await fetch(`${sandbox.urls.gitSync}/airflow3/`);
-    expect(ready.status).toBe(200);
+    const sidecar = await waitFor(
+      () =>
+        logLines(name, 'git-sync').find(l => l.msg === 'updated successfully'),
+      'the sidecar sync',
+    );
+    expect(sidecar).toMatchObject({ remote: sha, syncCount: 1 });
+    // Airflow 3: git-sync runs in the dag-processor pod only.
+    const scheduler3 = (await airflowPod('airflow3', 'scheduler'))!;
+    expect(scheduler3.spec!.initContainers ?? []).toEqual([]);
+    expect(scheduler3.spec!.containers.map(c => c.name)).toEqual(['scheduler']);
+    const processor = (await airflowPod('airflow3', 'dag-processor'))!;
+    expect(processor.spec!.initContainers!.map(c => c.name)).toEqual([
+      'git-sync-init',
+    ]);
+    expect(processor.spec!.containers.map(c => c.name)).toEqual([
+      'dag-processor',
+      'git-sync',
+    ]);
+    await waitFor(async () => {
+      const ready = await fetch(`${sandbox.urls.gitSync}/airflow3/`);
+      return ready.status === 200;
+    }, 'the Airflow 3 sidecar to be ready');
     const metrics = await (
       await fetch(`${sandbox.urls.gitSync}/airflow2/metrics`)
     ).text();
     expect(metrics).toMatch(/git_sync_count_total\{status="success"\} 1/);
+    expect(metrics).not.toContain('quantile');
   });
 
-  it('should list both crawler DAGs in both Airflows and the broken file as an import error', async () => {
+  it('should attach AmazonEKSFargatePodExecutionRolePolicy to the seeded Fargate pod execution role', async () => {
+    const iam = new IAMClient(awsClientConfig(sandbox.urls.aws));
+    try {
+      const attached = await iam.send(
+        new ListAttachedRolePoliciesCommand({
+          RoleName: 'crawlers-fargate-pod-execution',
+        }),
+      );
+      expect(attached.AttachedPolicies).toEqual([
+        {
+          PolicyName: 'AmazonEKSFargatePodExecutionRolePolicy',
+          PolicyArn:
+            'arn:aws:iam::aws:policy/AmazonEKSFargatePodExecutionRolePolicy',
+        },
+      ]);
+    } finally {
+      iam.destroy();
+    }
+  });
+
+  it("should load each Airflow's own folder of the DAG repository, with file locations and import errors per version", async () => {
     const dags2 = await v1('/dags?tags=crawler');
-    expect(dags2.body.dags.map((d: any) => [d.dag_id, d.owners])).toEqual([
-      ['news_crawler', ['crawler-team']],
-      ['price_crawler', ['crawler-team']],
+    expect(
+      dags2.body.dags.map((d: any) => [d.dag_id, d.owners, d.fileloc]),
+    ).toEqual([
+      [
+        'news_crawler',
+        ['crawler-team'],
+        '/opt/airflow/dags/repo/airflow2/news_crawler.py',
+      ],
     ]);
+    expect(dags2.body.dags[0].tags).toContainEqual({
+      name: 'backstage:component:default/news-crawler',
+    });
     const dags3 = await v2('/dags?tags=crawler');
-    expect(dags3.body.dags.map((d: any) => d.dag_id)).toEqual([
-      'news_crawler',
-      'price_crawler',
-    ]);
+    expect(
+      dags3.body.dags.map((d: any) => [d.dag_id, d.relative_fileloc]),
+    ).toEqual([['price_crawler', 'price_crawler.py']]);
+    expect((await v2('/dags/price_crawler/details')).body.fileloc).toBe(
+      '/opt/airflow/dags/repo/airflow3/price_crawler.py',
+    );
     const errors = await v2('/importErrors');
     expect(errors.body.import_errors).toEqual([
       expect.objectContaining({
-        filename: 'dags/price_crawler_backfill.py',
-        stack_trace: expect.stringContaining('SyntaxError'),
+        filename: 'price_crawler_backfill.py',
+        bundle_name: 'dags-folder',
+        stack_trace: expect.stringMatching(
+          /^Traceback \(most recent call last\):\n {2}File "<frozen importlib\._bootstrap_external>", line \d+, in source_to_code\n {2}File "<frozen importlib\._bootstrap>", line \d+, in _call_with_frames_removed\n {2}File "\/opt\/airflow\/dags\/repo\/airflow3\/price_crawler_backfill\.py", line \d+\n .*\n +\^\nSyntaxError: '\{' was never closed\n$/,
+        ),
       }),
     ]);
-    expect((await v1('/importErrors')).body.total_entries).toBe(1);
+    expect((await v1('/importErrors')).body.total_entries).toBe(0);
+    expect((await v1('/dags/price_crawler')).status).toBe(404);
+    expect((await v2('/dags/news_crawler')).status).toBe(404);
   });
 
   it('should run a triggered news_crawler to success with the crawler pod log in the task log', async () => {
@@ -261,7 +363,7 @@ describe('startSandbox (end to end)', () => {
       sandbox.world.codecommit.cloneUrlHttp(SANDBOX_DAG_REPOSITORY),
       'canary',
       {
-        'dags/news_crawler_canary.py': crawlerDag({
+        'airflow2/news_crawler_canary.py': crawlerDag({
           dagId: 'news_crawler_canary',
           crawler: 'news-crawler',
           namespace: 'crawler-news',
@@ -273,14 +375,14 @@ describe('startSandbox (end to end)', () => {
       },
       'Canary DAG',
     );
-    // The canary lives on its own branch: roll the Airflow 2 scheduler pod with git-sync pointed at it.
-    await replaceSchedulerPod('airflow2-scheduler-0', env =>
+    // The canary lives on its own branch: roll the Airflow 2 scheduler out with git-sync pointed at it.
+    const toBranch = (branch: string) => (env: any[]) =>
       env.map((e: any) =>
         ['GIT_SYNC_BRANCH', 'GITSYNC_REF'].includes(e.name)
-          ? { ...e, value: 'canary' }
+          ? { ...e, value: branch }
           : e,
-      ),
-    );
+      );
+    await rollOut('airflow2', 'scheduler', toBranch('canary'));
     await waitFor(
       async () => (await v1('/dags/news_crawler_canary')).status === 200,
       'the canary DAG',
@@ -299,9 +401,14 @@ describe('startSandbox (end to end)', () => {
     expect(await v1Log('news_crawler_canary', run.body.dag_run_id)).toContain(
       'Pod docker image cannot be pulled, unable to start: ErrImagePull',
     );
+    await rollOut('airflow2', 'scheduler', toBranch('main'));
+    await waitFor(
+      async () => (await v1('/dags/news_crawler')).body.is_active === true,
+      'news_crawler back on main',
+    );
   });
 
-  it('should leave a pod Pending with a fargate-scheduler event when no Fargate profile matches', async () => {
+  it('should leave a pod Pending with a default-scheduler event when no Fargate profile matches', async () => {
     const eks = new EKSClient(awsClientConfig(sandbox.urls.aws));
     try {
       await eks.send(
@@ -324,10 +431,17 @@ describe('startSandbox (end to end)', () => {
         }
       }, 'the profile to be deleted');
 
-      const run = await v2('/dags/news_crawler/dagRuns', {
+      // Its own run id and logical date: an earlier test triggered news_crawler at the same (manual) clock time.
+      const run = await v1('/dags/news_crawler/dagRuns', {
         method: 'POST',
-        body: JSON.stringify({ logical_date: null }),
+        body: JSON.stringify({
+          dag_run_id: 'manual__unmatched-pod',
+          logical_date: new Date(
+            clock.now().getTime() - 3_600_000,
+          ).toISOString(),
+        }),
       });
+      expect(run.status).toBe(200);
       const api = core();
       const event = await waitFor(async () => {
         const events = await api.listNamespacedEvent({
@@ -335,28 +449,33 @@ describe('startSandbox (end to end)', () => {
         });
         return events.items.find(
           e =>
-            e.source?.component === 'fargate-scheduler' &&
+            e.reportingComponent === 'default-scheduler' &&
             e.reason === 'FailedScheduling',
         );
-      }, 'the fargate-scheduler event');
+      }, 'the default-scheduler event');
+      expect(event.message).toContain(
+        'node(s) had untolerated taint {dedicated: airflow}',
+      );
       const pod = await api.readNamespacedPod({
         namespace: 'crawler-news',
         name: event.involvedObject.name!,
       });
+      expect(pod.spec?.schedulerName).toBe('default-scheduler');
       expect(pod.status?.phase).toBe('Pending');
-      expect(await runState('v2', 'news_crawler', run.body.dag_run_id)).toBe(
+      expect(await runState('v1', 'news_crawler', run.body.dag_run_id)).toBe(
         'running',
       );
 
       clock.advance(121_000);
       await waitFor(
         async () =>
-          (await runState('v2', 'news_crawler', run.body.dag_run_id)) ===
+          (await runState('v1', 'news_crawler', run.body.dag_run_id)) ===
           'failed',
         'the startup timeout',
       );
-      expect(await v2Log('news_crawler', run.body.dag_run_id)).toContain(
-        'Pod took too long to start',
+      // Never scheduled: provider 10.8.0's schedule timeout (schedule_timeout_seconds defaults to the startup one).
+      expect(await v1Log('news_crawler', run.body.dag_run_id)).toContain(
+        'PodLaunchTimeoutException: Pod took too long to be scheduled on the cluster, giving up. More than 120s. Check the pod events in kubernetes.',
       );
       await eks.send(
         new CreateFargateProfileCommand({
@@ -372,32 +491,78 @@ describe('startSandbox (end to end)', () => {
     }
   });
 
-  it('should log git-sync errors with a growing failCount when the credentials are wrong', async () => {
-    // A rotated Secret reaches git-sync when its pod restarts (env is read at container start).
-    await core().patchNamespacedSecret(
-      {
-        namespace: 'airflow',
-        name: 'airflow-git-credentials',
-        body: { stringData: { GITSYNC_PASSWORD: 'wrong-password' } },
-      },
-      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-    );
-    await replaceSchedulerPod('airflow3-scheduler-0', env => env);
-    const errors = await waitFor(() => {
-      const lines = sandbox.kube
-        .readLog('airflow', 'airflow3-scheduler-0', 'git-sync')
-        .split('\n')
-        .filter(l => l.includes('error syncing repo, will retry'))
-        .map(l => JSON.parse(l));
-      return lines.length >= 2 && lines;
-    }, 'two git-sync errors');
-    expect(errors.slice(0, 2).map((e: any) => e.failCount)).toEqual([1, 2]);
-    expect(errors[0].error).toMatch(
-      /^Run\(git ls-remote -q http:\/\/127\.0\.0\.1:\d+\/v1\/repos\/airflow-dags main main\^\{\}\): exit status 128/,
+  it('should stick a recreated Airflow 3 dag-processor pod in Init:CrashLoopBackOff with the 403 in git-sync-init while the credentials are wrong, and heal', async () => {
+    const api = core();
+    const setPassword = (password: string) =>
+      api.patchNamespacedSecret(
+        {
+          namespace: 'airflow',
+          name: 'airflow-git-credentials',
+          body: { stringData: { GITSYNC_PASSWORD: password } },
+        },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
+    const scheduler3 = (await airflowPod('airflow3', 'scheduler'))!.metadata!
+      .name;
+    // Break: a wrong password reaches git-sync when the pod is recreated (env is read at container start).
+    await setPassword('wrong-password');
+    const old = (await airflowPod('airflow3', 'dag-processor'))!.metadata!;
+    await api.deleteNamespacedPod({ namespace: 'airflow', name: old.name! });
+    const broken = await waitFor(async () => {
+      const pod = await airflowPod('airflow3', 'dag-processor');
+      const init = pod?.status?.initContainerStatuses?.[0];
+      return (
+        pod?.metadata?.uid !== old.uid &&
+        init?.state?.waiting?.reason === 'CrashLoopBackOff' &&
+        pod
+      );
+    }, 'Init:CrashLoopBackOff');
+    const name = broken.metadata!.name!;
+    expect(name).toMatch(/^airflow3-dag-processor-/);
+    expect(broken.status!.phase).toBe('Pending');
+    const init = broken.status!.initContainerStatuses![0];
+    expect(init.lastState!.terminated!.exitCode).toBe(1);
+    expect(init.restartCount).toBeGreaterThanOrEqual(1);
+    const lines = logLines(name, 'git-sync-init', true);
+    const abort = lines.find(l => l.msg === 'too many failures, aborting');
+    expect(abort.failCount).toBe(3);
+    expect(abort.error).toMatch(
+      /^Run\(git fetch http:\/\/127\.0\.0\.1:\d+\/v1\/repos\/airflow-dags main --verbose --no-progress --prune --no-auto-gc --depth 1\): exit status 128: \{ stdout: "", stderr: "(remote: [^"\\]*\\n)?fatal: unable to access 'http:\/\/127\.0\.0\.1:\d+\/v1\/repos\/airflow-dags\/': The requested URL returned error: 403\\n" \}$/,
     );
     expect(
-      sandbox.kube.readLog('airflow', 'airflow3-scheduler-0', 'git-sync'),
+      lines
+        .filter(l => l.msg === 'error syncing repo, will retry')
+        .map(l => l.failCount),
+    ).toEqual([1, 2]);
+    expect(
+      sandbox.kube.readLog('airflow', name, 'git-sync-init', {
+        previous: true,
+      }),
     ).not.toContain('wrong-password');
+    // The scheduler pod has no git-sync and keeps running; the DAGs stay as last parsed.
+    expect((await airflowPod('airflow3', 'scheduler'))!.metadata!.name).toBe(
+      scheduler3,
+    );
+    expect((await v2('/dags/price_crawler')).status).toBe(200);
+    // No sidecar runs yet: its endpoint does not answer.
+    expect([502, 503]).toContain(
+      (await fetch(`${sandbox.urls.gitSync}/airflow3/`)).status,
+    );
+
+    // Heal: the right password, and the pod recreated once more.
+    await setPassword('sandbox-git-password');
+    await api.deleteNamespacedPod({ namespace: 'airflow', name });
+    await waitFor(async () => {
+      const pod = await airflowPod('airflow3', 'dag-processor');
+      return (
+        pod?.metadata?.name !== name && pod?.status?.phase === 'Running' && pod
+      );
+    }, 'the healed dag-processor pod');
+    await waitFor(
+      async () =>
+        (await fetch(`${sandbox.urls.gitSync}/airflow3/`)).status === 200,
+      'the healed sidecar',
+    );
   });
 
   it('should keep its world on a second start of the same data folder without seeding again', async () => {

@@ -66,6 +66,11 @@ export type SandboxOptions = {
   latencyMs?: number | { airflow?: number; aws?: number; kube?: number };
   /** In-memory generated DAGs per Airflow (0..10000). */
   generatedDags?: number;
+  /**
+   * The cncf.kubernetes provider version the KubernetesPodOperator behaves as (see the README): a current 10.x by
+   * default; a version before 10.5 has no fast fail on image errors.
+   */
+  kpoProviderVersion?: string;
   /** The clock of the schedulers and timestamps. Default: the wall clock. */
   clock?: Clock;
   /** Delays of the simulated processes (builds, Fargate, pod lifecycle). */
@@ -173,6 +178,8 @@ async function startParts(
     compiler: compiling.compiler,
     generatedDags: options.generatedDags,
     schedulerTickMs: options.schedulerTickMs,
+    delays: settings.delays,
+    kpoProviderVersion: options.kpoProviderVersion,
   });
   // Airflow lists the DAGs once it has parsed the synced files; `ready` resolves at that point.
   const syncs = await startGitSyncs(

@@ -15,8 +15,15 @@ import {
 import { seedCrawler } from './seed/crawlers';
 import { pushFiles } from './seed/git';
 import { dagRepositoryFiles, SEED_CRAWLERS } from './seedContent';
+import { SandboxLogger, silentLogger } from './util/logger';
 
-export { AIRFLOW_INSTANCES, AIRFLOW_NODE, gitSyncEnv } from './seed/airflow';
+export {
+  AIRFLOW_INSTANCES,
+  AIRFLOW_NODE,
+  GIT_CREDENTIALS_SECRET,
+  airflowPodTemplate,
+  gitSyncEnv,
+} from './seed/airflow';
 export { pushFiles } from './seed/git';
 
 /** Options of {@link seedWorld}. */
@@ -28,15 +35,17 @@ export type SeedOptions = {
   kubeToken?: string;
   /** How long to wait for the crawler images before pushing the DAG repository. Default 60 s. */
   imageTimeoutMs?: number;
+  /** Receives what the seeding skips (e.g. an operation the AWS stand-in does not serve). */
+  logger?: SandboxLogger;
 };
 
 /**
  * Builds the seeded world through the sandbox's own APIs with the real clients: IAM roles, CodeCommit and ECR
  * repositories, Fargate profiles (AWS SDK v3), real `git push` of the crawler code and the shared DAG repository,
- * and the Kubernetes objects (@kubernetes/client-node): namespace `airflow` with both scheduler pods and their
- * git-sync sidecars, and one namespace per crawler with its ServiceAccount (IRSA), Role and RoleBinding.
- * Resolves when all of that exists; `dagRepository` resolves once the crawler images are built and the shared DAG
- * repository is pushed.
+ * and the Kubernetes objects (@kubernetes/client-node): namespace `airflow` with git-sync's credentials Secret, and
+ * one namespace per crawler with its ServiceAccount (IRSA), Role and RoleBinding. Resolves when all of that exists;
+ * `dagRepository` resolves once the crawler images are built, the shared DAG repository is pushed and the Airflow
+ * pods (whose git-sync containers sync that repository) are created — the order of a real rollout.
  */
 export async function seedWorld(
   options: SeedOptions,
@@ -47,15 +56,12 @@ export async function seedWorld(
   try {
     // Airflow's namespace, beside the cluster, the Fargate pod execution role and the shared DAG repository.
     const airflowNamespace = seedAirflowNamespace(clients.core);
-    const shared = await seedSharedAws(clients);
+    const shared = await seedSharedAws(clients, options.logger ?? silentLogger);
     const crawlers = SEED_CRAWLERS.map(crawler =>
       seedCrawler(clients, crawler, shared),
     );
-    // The scheduler pods with their git-sync sidecars.
     dagRepositoryUrl = shared.dagRepoUrl;
-    await airflowNamespace;
-    const pods = seedAirflowPods(clients.core, shared.dagRepoUrl, period);
-    await Promise.all([...crawlers, ...pods]);
+    await Promise.all([airflowNamespace, ...crawlers]);
   } finally {
     destroySeedClients(clients);
   }
@@ -63,7 +69,7 @@ export async function seedWorld(
     options.urls.aws,
     dagRepositoryUrl!,
     options.imageTimeoutMs ?? 60_000,
-  );
+  ).then(() => seedAirflowPods(clients.core, dagRepositoryUrl!, period));
   // Not swallowed: the caller receives this promise (and its rejection); the handler only keeps a caller that
   // attaches its own later from seeing an unhandled rejection.
   dagRepository.catch(() => undefined);

@@ -16,6 +16,10 @@ export type SeedCrawler = {
   targetUrl: string;
   /** Whether the Role for Airflow's worker grants `pods/log` (price-crawler's does not). */
   podsLogRule: boolean;
+  /** The Airflow instance that runs the crawler's DAG: its DAG files live in that instance's folder. */
+  airflow: 'airflow2' | 'airflow3';
+  /** The DAG's schedule. */
+  schedule: string;
 };
 
 /** The two example crawlers of the catalog. */
@@ -28,6 +32,8 @@ export const SEED_CRAWLERS: SeedCrawler[] = [
     description: 'Crawls news sites every day',
     targetUrl: 'https://example.com/news',
     podsLogRule: true,
+    airflow: 'airflow2',
+    schedule: '@daily',
   },
   {
     name: 'price-crawler',
@@ -37,6 +43,8 @@ export const SEED_CRAWLERS: SeedCrawler[] = [
     description: 'Crawls shop prices every hour',
     targetUrl: 'https://example.com/shop',
     podsLogRule: false,
+    airflow: 'airflow3',
+    schedule: '@hourly',
   },
 ];
 
@@ -100,34 +108,25 @@ with DAG(
 `;
 }
 
-/** The files of the shared DAG repository `airflow-dags`. */
-export function dagRepositoryFiles(): Record<string, string> {
-  const [news, price] = SEED_CRAWLERS;
-  return {
-    'README.md':
-      '# airflow-dags\n\nShared DAG repository synced by git-sync into every Airflow. One file per crawler under `dags/`.\n',
-    'dags/news_crawler.py': crawlerDag({
-      dagId: news.dagId,
-      crawler: news.name,
-      namespace: news.namespace,
-      serviceAccount: news.serviceAccount,
-      schedule: '@daily',
-      targetUrl: news.targetUrl,
-      description: news.description,
-    }),
-    'dags/price_crawler.py': crawlerDag({
-      dagId: price.dagId,
-      crawler: price.name,
-      namespace: price.namespace,
-      serviceAccount: price.serviceAccount,
-      schedule: '@hourly',
-      targetUrl: price.targetUrl,
-      description: price.description,
-    }),
-    // A hand-edited backfill DAG with an unclosed bracket: py_compile fails, Airflow records an import error.
-    'dags/price_crawler_backfill.py': `"""Backfill of ${
-      price.name
-    } for January."""
+/** A seeded crawler's DAG file (`<dag_id>.py`). */
+function seedCrawlerDag(crawler: SeedCrawler): string {
+  return crawlerDag({
+    dagId: crawler.dagId,
+    crawler: crawler.name,
+    namespace: crawler.namespace,
+    serviceAccount: crawler.serviceAccount,
+    schedule: crawler.schedule,
+    targetUrl: crawler.targetUrl,
+    description: crawler.description,
+  });
+}
+
+/**
+ * A hand-edited backfill DAG of price-crawler with an unclosed bracket: it does not compile, so Airflow records an
+ * import error for it. It keeps the crawler's claim tag.
+ */
+function priceBackfillDag(price: SeedCrawler): string {
+  return `"""Backfill of ${price.name} for January."""
 from datetime import datetime
 
 from airflow import DAG
@@ -146,8 +145,39 @@ with DAG(
         namespace="${price.namespace}",
         image="${imageUri(price.name)}",
         env_vars={"TARGET_URL": "${price.targetUrl}", "FROM": "2026-01-01",
-`,
+`;
+}
+
+/**
+ * The seeded DAG files in one folder (`<folder>/<file>`): both crawler DAGs and the broken backfill file, as one
+ * Airflow loading all of them would see them (single-instance tests).
+ */
+export function crawlerDagFiles(folder = 'dags'): Record<string, string> {
+  const [news, price] = SEED_CRAWLERS;
+  return {
+    [`${folder}/${news.dagId}.py`]: seedCrawlerDag(news),
+    [`${folder}/${price.dagId}.py`]: seedCrawlerDag(price),
+    [`${folder}/price_crawler_backfill.py`]: priceBackfillDag(price),
   };
+}
+
+/**
+ * The files of the shared DAG repository `airflow-dags`: one folder per Airflow instance (the chart's
+ * `dags.gitSync.subPath`), so a DAG belongs to one Airflow — `airflow2/news_crawler.py` (news-crawler runs on
+ * Airflow 2), `airflow3/price_crawler.py` and `airflow3/price_crawler_backfill.py` (price-crawler on Airflow 3).
+ */
+export function dagRepositoryFiles(): Record<string, string> {
+  const files: Record<string, string> = {
+    'README.md':
+      '# airflow-dags\n\nShared DAG repository synced by git-sync. Each Airflow loads only its own folder ' +
+      '(`dags.gitSync.subPath`): `airflow2/` for Airflow 2, `airflow3/` for Airflow 3.\n',
+  };
+  for (const crawler of SEED_CRAWLERS) {
+    files[`${crawler.airflow}/${crawler.dagId}.py`] = seedCrawlerDag(crawler);
+  }
+  const price = SEED_CRAWLERS.find(c => c.name === 'price-crawler')!;
+  files[`${price.airflow}/price_crawler_backfill.py`] = priceBackfillDag(price);
+  return files;
 }
 
 /** The files of a crawler's own code repository (built into its image by the CodeBuild stand-in). */

@@ -53,21 +53,25 @@ const crawler = (
   },
   spec: { type: 'crawler', lifecycle: 'production', owner: ALICE },
 });
-/** The seeded DAG files name the entities news-crawler and price-crawler in their claim tags. */
-const BACKFILL_FILE = 'dags/price_crawler_backfill.py';
-const entitiesOn = (instance: Instance) => [
-  crawler('news-crawler', instance, 'news_crawler'),
+/**
+ * One Airflow, one folder of the DAG repository (the chart's subPath): news_crawler runs on Airflow 2 (`airflow2/`),
+ * price_crawler and the broken price_crawler_backfill.py on Airflow 3 (`airflow3/`). The files' claim tags name the
+ * entities news-crawler and price-crawler.
+ */
+const BACKFILL_FILE = 'airflow3/price_crawler_backfill.py';
+const entities = [
+  crawler('news-crawler', 'airflow2', 'news_crawler'),
   /** The seeded price_crawler runs in crawler-price, whose Role for Airflow's worker lacks `pods/log`. */
   crawler(
     'price-crawler',
-    instance,
+    'airflow3',
     'price_crawler,price_crawler_backfill',
     BACKFILL_FILE,
   ),
   // Owned by the same user: only the claim tags keep it from the other crawlers' DAGs and files.
   crawler(
     'impostor-crawler',
-    instance,
+    'airflow2',
     'news_crawler,price_crawler_backfill',
     BACKFILL_FILE,
   ),
@@ -78,8 +82,7 @@ const FINISHED_RUN_STATES = ['success', 'failed'];
 describe('crawlers backend against the sandbox', () => {
   let sandbox: Sandbox;
   let dataDir: string;
-  /** One backend per instance: the same entity names point at Airflow 2 in one and at Airflow 3 in the other. */
-  const apps: Partial<Record<Instance, any>> = {};
+  let app: any;
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crawlers-sandbox-test-'));
@@ -97,68 +100,51 @@ describe('crawlers backend against the sandbox', () => {
         runMs: 20,
       },
     });
+    await sandbox.ready;
     const credentials = { username: 'admin', password: 'admin' };
-    const dagRepository = {
+    const dagRepository = (subPath: string) => ({
       repositoryName: 'airflow-dags',
       region: SANDBOX_REGION,
       endpoint: sandbox.urls.aws,
-    };
-    for (const instance of ['airflow2', 'airflow3'] as const) {
-      const backend = await startCrawlersBackend({
-        entities: entitiesOn(instance),
-        realClaimService: true,
-        config: {
-          aws: {
-            mainAccount: {
-              accessKeyId: SANDBOX_ACCESS_KEY_ID,
-              secretAccessKey: SANDBOX_SECRET_ACCESS_KEY,
-            },
-          },
-          crawlers: {
-            airflow: {
-              instances: [
-                {
-                  name: 'airflow2',
-                  baseUrl: sandbox.urls.airflow2,
-                  auth: { type: 'basic', ...credentials },
-                  dagRepository,
-                },
-                {
-                  name: 'airflow3',
-                  baseUrl: sandbox.urls.airflow3,
-                  auth: { type: 'password', ...credentials },
-                  dagRepository,
-                },
-              ],
-            },
-            cache: {
-              runsTtlMs: 1,
-              dagTtlMs: 1,
-              importErrorsTtlMs: 1,
-              taskInstancesTtlMs: 1,
-            },
+      subPath,
+    });
+    const backend = await startCrawlersBackend({
+      entities,
+      realClaimService: true,
+      config: {
+        aws: {
+          mainAccount: {
+            accessKeyId: SANDBOX_ACCESS_KEY_ID,
+            secretAccessKey: SANDBOX_SECRET_ACCESS_KEY,
           },
         },
-      });
-      apps[instance] = backend.server;
-    }
-    // git-sync and the DAG processors need a moment after start: wait until both instances list news_crawler
-    // and the backfill file's import error.
-    for (const instance of ['airflow2', 'airflow3'] as const) {
-      for (let attempt = 0; attempt < 120; attempt++) {
-        const res = await request(apps[instance])
-          .get(`${API}/price-crawler/airflow`)
-          .set('Authorization', asAlice);
-        if (
-          res.status === 200 &&
-          res.body.dags[0].dag &&
-          res.body.importErrors.length > 0
-        ) {
-          break;
-        }
-        await new Promise(resolve => setTimeout(resolve, 500));
-      }
-    }
+        crawlers: {
+          airflow: {
+            instances: [
+              {
+                name: 'airflow2',
+                baseUrl: sandbox.urls.airflow2,
+                auth: { type: 'basic', ...credentials },
+                dagRepository: dagRepository('airflow2'),
+              },
+              {
+                name: 'airflow3',
+                baseUrl: sandbox.urls.airflow3,
+                auth: { type: 'password', ...credentials },
+                dagRepository: dagRepository('airflow3'),
+              },
+            ],
+          },
+          cache: {
+            runsTtlMs: 1,
+            dagTtlMs: 1,
+            importErrorsTtlMs: 1,
+            taskInstancesTtlMs: 1,
+          },
+        },
+      },
+    });
+    app = backend.server;
   });
 
   /** Triggers a run through our POST route and polls our runs route until the run has finished. */
@@ -224,191 +210,202 @@ describe('crawlers backend against the sandbox', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  describe.each([
-    ['airflow2', 'v1'],
-    ['airflow3', 'v2'],
-  ] as const)('%s', (instance, apiVersion) => {
-    const app = () => apps[instance];
-
-    it(`should probe ${apiVersion} and show the DAG whose tag confirms the claim`, async () => {
-      const res = await request(app())
-        .get(`${API}/news-crawler/airflow`)
-        .set('Authorization', asAlice);
-      expect(res.status).toBe(200);
-      expect(res.body.instance).toMatchObject({ name: instance, apiVersion });
-      const [news] = res.body.dags;
-      expect(news.errors).toEqual([]);
-      expect(news.claim).toMatchObject({ holds: true });
-      expect(news.dag).toMatchObject({
-        dagId: 'news_crawler',
-        owners: ['crawler-team'],
-      });
-      expect(res.body.importErrors).toEqual([]);
+  it('should probe v1 on Airflow 2 and show news_crawler, whose tag confirms the claim', async () => {
+    const res = await request(app)
+      .get(`${API}/news-crawler/airflow`)
+      .set('Authorization', asAlice);
+    expect(res.status).toBe(200);
+    expect(res.body.instance).toMatchObject({
+      name: 'airflow2',
+      apiVersion: 'v1',
     });
-
-    it('should show the import error of a file that never parsed through the file claim read from CodeCommit', async () => {
-      const res = await request(app())
-        .get(`${API}/price-crawler/airflow`)
-        .set('Authorization', asAlice);
-      expect(res.status).toBe(200);
-      const backfill = res.body.dags[1];
-      expect(backfill.errors[0]).toMatchObject({
-        source: 'dag:price_crawler_backfill',
-        status: 404,
-      });
-      expect(res.body.errors).toEqual([]);
-      // Airflow 3 reports file names relative to the DAG bundle.
-      expect(res.body.importErrors.map((e: any) => e.filename)).toEqual([
-        apiVersion === 'v1'
-          ? '/opt/airflow/dags/repo/dags/price_crawler_backfill.py'
-          : 'dags/price_crawler_backfill.py',
-      ]);
+    const [news] = res.body.dags;
+    expect(news.errors).toEqual([]);
+    expect(news.claim).toMatchObject({ holds: true });
+    expect(news.dag).toMatchObject({
+      dagId: 'news_crawler',
+      owners: ['crawler-team'],
+      fileloc: '/opt/airflow/dags/repo/airflow2/news_crawler.py',
     });
+    expect(res.body.importErrors).toEqual([]);
+  });
 
-    it('should give an impostor entity no runs, logs or import errors of DAGs and files that name other entities', async () => {
-      const res = await request(app())
-        .get(`${API}/impostor-crawler/airflow`)
-        .set('Authorization', asAlice);
-      expect(res.status).toBe(200);
-      const [news] = res.body.dags;
-      expect(news).toMatchObject({ dag: null, recentRuns: [] });
-      expect(news.errors[0].message).toContain(
-        'add the tag "backstage:component:default/impostor-crawler"',
-      );
-      expect(res.body.importErrors).toEqual([]);
-      expect(res.body.errors).toEqual([
-        expect.objectContaining({
-          source: `claim:${BACKFILL_FILE}`,
-          status: 403,
-        }),
-      ]);
-      const runs = await request(app())
-        .get(`${API}/impostor-crawler/dags/news_crawler/runs`)
-        .set('Authorization', asAlice);
-      expect(runs.status).toBe(403);
-      const trigger = await request(app())
-        .post(`${API}/impostor-crawler/dags/news_crawler/runs`)
-        .set('Authorization', asAlice)
-        .send({});
-      expect(trigger.status).toBe(403);
-      expect(trigger.body.error.message).toContain(
-        'add the tag "backstage:component:default/impostor-crawler"',
-      );
-      const pause = await request(app())
-        .patch(`${API}/impostor-crawler/dags/news_crawler`)
-        .set('Authorization', asAlice)
-        .send({ isPaused: true });
-      expect(pause.status).toBe(403);
+  it('should probe v2 on Airflow 3 and show the import error of a file that never parsed through the file claim read from CodeCommit', async () => {
+    const res = await request(app)
+      .get(`${API}/price-crawler/airflow`)
+      .set('Authorization', asAlice);
+    expect(res.status).toBe(200);
+    expect(res.body.instance).toMatchObject({
+      name: 'airflow3',
+      apiVersion: 'v2',
     });
+    const [price, backfill] = res.body.dags;
+    expect(price.claim).toMatchObject({ holds: true });
+    expect(backfill.errors[0]).toMatchObject({
+      source: 'dag:price_crawler_backfill',
+      status: 404,
+    });
+    expect(res.body.errors).toEqual([]);
+    // Airflow 3 names files relative to the DAG bundle (the airflow3/ folder).
+    const [importError] = res.body.importErrors;
+    expect(res.body.importErrors).toHaveLength(1);
+    expect(importError.filename).toBe('price_crawler_backfill.py');
+    expect(importError.stackTrace).toMatch(
+      /^Traceback \(most recent call last\):/,
+    );
+  });
 
-    it('should trigger a run that then shows in the runs list', async () => {
-      const trigger = await request(app())
-        .post(`${API}/news-crawler/dags/news_crawler/runs`)
+  it('should give an impostor entity no runs, logs or import errors of DAGs and files that name other entities', async () => {
+    const res = await request(app)
+      .get(`${API}/impostor-crawler/airflow`)
+      .set('Authorization', asAlice);
+    expect(res.status).toBe(200);
+    const [news] = res.body.dags;
+    expect(news).toMatchObject({ dag: null, recentRuns: [] });
+    expect(news.errors[0].message).toContain(
+      'add the tag "backstage:component:default/impostor-crawler"',
+    );
+    expect(res.body.importErrors).toEqual([]);
+    expect(res.body.errors).toEqual([
+      expect.objectContaining({
+        source: `claim:${BACKFILL_FILE}`,
+        status: 403,
+      }),
+    ]);
+    const runs = await request(app)
+      .get(`${API}/impostor-crawler/dags/news_crawler/runs`)
+      .set('Authorization', asAlice);
+    expect(runs.status).toBe(403);
+    const trigger = await request(app)
+      .post(`${API}/impostor-crawler/dags/news_crawler/runs`)
+      .set('Authorization', asAlice)
+      .send({});
+    expect(trigger.status).toBe(403);
+    expect(trigger.body.error.message).toContain(
+      'add the tag "backstage:component:default/impostor-crawler"',
+    );
+    const pause = await request(app)
+      .patch(`${API}/impostor-crawler/dags/news_crawler`)
+      .set('Authorization', asAlice)
+      .send({ isPaused: true });
+    expect(pause.status).toBe(403);
+  });
+
+  it.each([
+    ['news-crawler', 'news_crawler'],
+    ['price-crawler', 'price_crawler'],
+  ])(
+    'should trigger a run of %s that then shows in the runs list',
+    async (entity, dagId) => {
+      const trigger = await request(app)
+        .post(`${API}/${entity}/dags/${dagId}/runs`)
         .set('Authorization', asAlice)
         .send({ conf: { source: 'integration-test' } });
       expect(trigger.status).toBe(201);
-      expect(trigger.body.run).toMatchObject({
-        dagId: 'news_crawler',
-        runType: 'manual',
-      });
-      const runs = await request(app())
-        .get(`${API}/news-crawler/dags/news_crawler/runs?limit=100`)
+      expect(trigger.body.run).toMatchObject({ dagId, runType: 'manual' });
+      const runs = await request(app)
+        .get(`${API}/${entity}/dags/${dagId}/runs?limit=100`)
         .set('Authorization', asAlice);
       expect(runs.status).toBe(200);
       expect(runs.body.runs.map((r: any) => r.runId)).toContain(
         trigger.body.run.runId,
       );
-    });
+    },
+  );
 
-    it("should read a finished news_crawler task's log as separate lines with the pod's output", async () => {
-      const { runId, run } = await runToCompletion(
-        app(),
-        'news-crawler',
-        'news_crawler',
-      );
-      expect(run).toMatchObject({ state: 'success', runType: 'manual' });
-      const { logPath, taskInstance, messages, continuationToken } =
-        await readCrawlLog(app(), 'news-crawler', 'news_crawler', runId);
-      expect(taskInstance.state).toBe('success');
-      // The crawler image's run rule writes these lines; the operator copies them with the container name.
-      expect(messages).toEqual(
-        expect.arrayContaining([
-          expect.stringMatching(
-            /\[base\] Starting python crawler\.py from .*news-crawler:[0-9a-f]{7}$/,
-          ),
-          expect.stringMatching(/\[base\] crawler\.py ran to completion$/),
-          expect.stringMatching(/\[base\] exit status 0$/),
-        ]),
-      );
-      expect(messages.length).toBeGreaterThan(3);
-      // Airflow 2 sends the repr of (host, text) tuples: its escapes must be decoded and the text split into
-      // one entry per line, never shown as one blob with literal \n sequences.
-      for (const message of messages) {
-        expect(message).not.toContain('\\n');
-        expect(message).not.toMatch(/[\r\n]/);
-        expect(message).not.toMatch(/^\[\('/);
-      }
-      // The log is complete: reading on from Airflow's continuation token yields no further lines.
-      expect(continuationToken).toEqual(expect.any(String));
-      const rest = await request(app())
-        .get(logPath)
-        .query({ token: continuationToken })
-        .set('Authorization', asAlice);
-      expect(rest.status).toBe(200);
-      expect(rest.body.log.lines).toEqual([]);
-    });
+  it("should read a finished news_crawler task's Airflow 2 log as separate lines with the pod's output", async () => {
+    const { runId, run } = await runToCompletion(
+      app,
+      'news-crawler',
+      'news_crawler',
+    );
+    expect(run).toMatchObject({ state: 'success', runType: 'manual' });
+    const { logPath, taskInstance, messages, continuationToken } =
+      await readCrawlLog(app, 'news-crawler', 'news_crawler', runId);
+    expect(taskInstance.state).toBe('success');
+    // The crawler image's run rule writes these lines; the operator copies them with the container name.
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /\[base\] Starting python crawler\.py from .*news-crawler:[0-9a-f]{7}$/,
+        ),
+        expect.stringMatching(/\[base\] crawler\.py ran to completion$/),
+      ]),
+    );
+    expect(messages.length).toBeGreaterThan(3);
+    // Airflow 2 sends the repr of (host, text) tuples: its escapes must be decoded and the text split into
+    // one entry per line, never shown as one blob with literal \n sequences.
+    for (const message of messages) {
+      expect(message).not.toContain('\\n');
+      expect(message).not.toMatch(/[\r\n]/);
+      expect(message).not.toMatch(/^\[\('/);
+    }
+    // The log is complete: reading on from Airflow's continuation token yields no further lines.
+    expect(continuationToken).toEqual(expect.any(String));
+    const rest = await request(app)
+      .get(logPath)
+      .query({ token: continuationToken })
+      .set('Authorization', asAlice);
+    expect(rest.status).toBe(200);
+    expect(rest.body.log.lines).toEqual([]);
+  });
 
-    it("should read a failed price_crawler task's log with Kubernetes' pods/log 403", async () => {
-      const { runId, run } = await runToCompletion(
-        app(),
-        'price-crawler',
-        'price_crawler',
-      );
-      expect(run).toMatchObject({ state: 'failed', runType: 'manual' });
-      const { taskInstance, messages } = await readCrawlLog(
-        app(),
-        'price-crawler',
-        'price_crawler',
-        runId,
-      );
-      expect(taskInstance.state).toBe('failed');
-      // Airflow 3's structured messages keep a traceback in one event; look at it line by line.
-      const lines = messages.flatMap((m: string) => m.split('\n'));
-      expect(lines).toContain(
-        'kubernetes.client.exceptions.ApiException: (403)',
-      );
-      expect(lines).toContain('Reason: Forbidden');
-      const body = lines.find((l: string) =>
-        l.startsWith('HTTP response body: '),
-      );
-      expect(body).toBeDefined();
-      const status = JSON.parse(body!.slice('HTTP response body: '.length));
-      expect(status).toMatchObject({
-        kind: 'Status',
-        status: 'Failure',
-        reason: 'Forbidden',
-        code: 403,
-      });
-      expect(status.message).toMatch(
-        /^pods "price-crawler-[a-z0-9]+" is forbidden: User "system:serviceaccount:airflow:airflow-worker" cannot get resource "pods\/log" in API group "" in the namespace "crawler-price"$/,
-      );
-      for (const message of messages) {
-        expect(message).not.toContain('\\n');
-      }
+  it("should read a failed price_crawler task's Airflow 3 log with Kubernetes' pods/log 403", async () => {
+    const { runId, run } = await runToCompletion(
+      app,
+      'price-crawler',
+      'price_crawler',
+    );
+    expect(run).toMatchObject({ state: 'failed', runType: 'manual' });
+    const { taskInstance, messages } = await readCrawlLog(
+      app,
+      'price-crawler',
+      'price_crawler',
+      runId,
+    );
+    expect(taskInstance.state).toBe('failed');
+    // Airflow 3's structured messages keep a traceback in one event; look at it line by line.
+    const lines = messages.flatMap((m: string) => m.split('\n'));
+    expect(lines).toContain('kubernetes.client.exceptions.ApiException: (403)');
+    expect(lines).toContain('Reason: Forbidden');
+    const body = lines.find((l: string) =>
+      l.startsWith('HTTP response body: '),
+    );
+    expect(body).toBeDefined();
+    const status = JSON.parse(body!.slice('HTTP response body: '.length));
+    expect(status).toMatchObject({
+      kind: 'Status',
+      status: 'Failure',
+      reason: 'Forbidden',
+      code: 403,
     });
+    expect(status.message).toMatch(
+      /^pods "price-crawler-[a-z0-9]+" is forbidden: User "system:serviceaccount:airflow:airflow-worker" cannot get resource "pods\/log" in API group "" in the namespace "crawler-price"$/,
+    );
+    expect(
+      lines.some(l =>
+        /Pod price-crawler-[a-z0-9]+ returned a failure\./.test(l),
+      ),
+    ).toBe(true);
+    for (const message of messages) {
+      expect(message).not.toContain('\\n');
+    }
+  });
 
-    it('should pause and unpause the DAG', async () => {
-      const pause = await request(app())
-        .patch(`${API}/news-crawler/dags/news_crawler`)
-        .set('Authorization', asAlice)
-        .send({ isPaused: true });
-      expect(pause.status).toBe(200);
-      expect(pause.body.dag.isPaused).toBe(true);
-      const unpause = await request(app())
-        .patch(`${API}/news-crawler/dags/news_crawler`)
-        .set('Authorization', asAlice)
-        .send({ isPaused: false });
-      expect(unpause.body.dag.isPaused).toBe(false);
-    });
+  it.each([
+    ['news-crawler', 'news_crawler'],
+    ['price-crawler', 'price_crawler'],
+  ])('should pause and unpause %s', async (entity, dagId) => {
+    const pause = await request(app)
+      .patch(`${API}/${entity}/dags/${dagId}`)
+      .set('Authorization', asAlice)
+      .send({ isPaused: true });
+    expect(pause.status).toBe(200);
+    expect(pause.body.dag.isPaused).toBe(true);
+    const unpause = await request(app)
+      .patch(`${API}/${entity}/dags/${dagId}`)
+      .set('Authorization', asAlice)
+      .send({ isPaused: false });
+    expect(unpause.body.dag.isPaused).toBe(false);
   });
 });

@@ -8,8 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { ManualClock } from '../clock';
 import { KubeStore } from '../kube/KubeStore';
-import { dagRepositoryFiles } from '../seedContent';
+import { crawlerDagFiles } from '../seedContent';
 import {
+  airflowNamespace,
   crawlerNamespace,
   finishPod,
   syncedFolder,
@@ -64,7 +65,8 @@ describe('AirflowInstance', () => {
   beforeEach(() => {
     clock = new ManualClock('2026-06-01T12:30:00Z');
     kube = new KubeStore({ clock });
-    folder = syncedFolder(dagRepositoryFiles());
+    folder = syncedFolder(crawlerDagFiles());
+    airflowNamespace(kube, ['airflow2', 'airflow3']);
     crawlerNamespace(kube, 'crawler-news');
     crawlerNamespace(kube, 'crawler-price', { podsLog: false });
   });
@@ -157,8 +159,9 @@ describe('AirflowInstance', () => {
       .taskInstancesOf(run)[0]
       .logs['1'].map(e => e.event)
       .join('\n');
+    // find_pod lists the task's pods before creating one: without any Role that is the first 403.
     expect(text).toContain(
-      'pods is forbidden: User \\"system:serviceaccount:airflow:airflow-worker\\" cannot create resource \\"pods\\" in API group \\"\\" in the namespace \\"crawler-news\\"',
+      'pods is forbidden: User \\"system:serviceaccount:airflow:airflow-worker\\" cannot list resource \\"pods\\" in API group \\"\\" in the namespace \\"crawler-news\\"',
     );
     expect(podOf('crawler-news', run)()).toBeUndefined();
   });
@@ -175,7 +178,7 @@ describe('AirflowInstance', () => {
       .join('\n');
     expect(text).toContain('[base] Traceback: boom');
     expect(text).toContain(`Pod ${pod.metadata.name} returned a failure.`);
-    expect(text).toContain('exit code 3');
+    expect(text).toContain("'exit_code': 3,");
   });
 
   it('should retry a failed task after retry_delay on the clock with the next try_number', async () => {
@@ -201,7 +204,11 @@ describe('AirflowInstance', () => {
     clock.advance(61_000);
     const second = await until(
       () =>
-        kube.list('pods', 'crawler-news', { labelSelector: 'try_number=2' })[0],
+        kube.list('pods', 'crawler-news', {
+          labelSelector: `try_number=2,run_id=${makeSafeLabelValue(
+            run.run_id,
+          )}`,
+        })[0],
       'the second try',
     );
     finishPod(kube, 'crawler-news', second.metadata.name, ['ok']);
@@ -219,6 +226,7 @@ describe('AirflowInstance', () => {
     const pod = await until(podOf('crawler-news', run), 'the task pod');
     kube.updatePodStatus('crawler-news', pod.metadata.name, {
       phase: 'Pending',
+      conditions: [{ type: 'PodScheduled', status: 'True' }],
     });
     clock.advance(60_000);
     await airflow.tick();

@@ -4,10 +4,11 @@
  */
 
 import { Clock } from '../clock';
-import { KubeWorkloadApi as KubeStoreLike } from '../kube';
+import { AirflowKube } from './kubeAccess';
 import { SandboxLogger, silentLogger } from '../util/logger';
 import { DagProcessor } from './dagProcessor';
-import { KpoRunner } from './kpoRunner';
+import { kpoProvider } from './kpoVersion';
+import { KubernetesExecutor } from './kubernetesExecutor';
 import { PyCompiler } from './pyCompile';
 import { Scheduler, TriggerRequest } from './scheduler';
 import { AirflowState } from './state';
@@ -29,7 +30,7 @@ export type AirflowInstanceOptions = {
   /** Instance name, e.g. `airflow2`. */
   name: string;
   apiVersion: 'v1' | 'v2';
-  kube: KubeStoreLike;
+  kube: AirflowKube;
   clock: Clock;
   /** The synced DAG folder (git-sync's `<root>/<link>`), or undefined before the first sync. */
   dagsFolder: () => string | undefined;
@@ -46,16 +47,23 @@ export type AirflowInstanceOptions = {
   dagsArePausedAtCreation?: boolean;
   /** Real-time period of the scheduler loop. Default 1000 ms. */
   tickIntervalMs?: number;
-  serviceAccountUser?: string;
+  /** The Helm release of its pods (labels, `<release>-pod-template`). Default: `name`. */
+  release?: string;
+  /** apache-airflow-providers-cncf-kubernetes version modelled (README); default `10.8.0`. */
+  kpoProviderVersion?: string;
+  /** `[kubernetes_executor] worker_container_repository` and `worker_container_tag`; unset by default. */
+  workerContainerRepository?: string;
+  workerContainerTag?: string;
   /** Receives failed scheduler passes and pod-event handlers. Default: silent. */
   logger?: SandboxLogger;
 };
 
 /**
- * One Airflow (2 or 3): a DAG processor over the git-synced files, a scheduler on a {@link Clock}, and a
- * KubernetesPodOperator executor that runs each task as a pod in the Kubernetes stand-in, as Airflow's worker
- * service account and under its RBAC. This class wires those parts ({@link DagProcessor}, {@link Scheduler},
- * {@link KpoRunner}) over one {@link AirflowState} and is what the API server and tests use.
+ * One Airflow (2 or 3): a DAG processor over the git-synced files, a scheduler on a {@link Clock}, and the
+ * KubernetesExecutor, which runs each try in a worker pod whose KubernetesPodOperator creates the task's pod in the
+ * Kubernetes stand-in, as the worker's service account and under its RBAC. This class wires those parts
+ * ({@link DagProcessor}, {@link Scheduler}, {@link KubernetesExecutor}) over one {@link AirflowState} and is what
+ * the API server and tests use.
  */
 export class AirflowInstance {
   readonly name: string;
@@ -65,7 +73,7 @@ export class AirflowInstance {
   private readonly state: AirflowState;
   private readonly processor: DagProcessor;
   private readonly scheduler: Scheduler;
-  private readonly runner: KpoRunner;
+  private readonly executor: KubernetesExecutor;
   private unsubscribers: Array<() => void> = [];
 
   constructor(private readonly options: AirflowInstanceOptions) {
@@ -94,13 +102,16 @@ export class AirflowInstance {
       generatedDags: count,
       dagsArePausedAtCreation: options.dagsArePausedAtCreation,
     });
-    this.runner = new KpoRunner(this.state, {
-      name: this.name,
+    this.executor = new KubernetesExecutor(this.state, {
+      release: options.release ?? options.name,
       airflowMajor: this.major,
       airflowVersion: this.airflowVersion,
+      provider: kpoProvider(options.kpoProviderVersion),
       kube: options.kube,
       clock: options.clock,
-      user: options.serviceAccountUser ?? AIRFLOW_WORKER_USER,
+      logger,
+      workerContainerRepository: options.workerContainerRepository,
+      workerContainerTag: options.workerContainerTag,
       onTaskDone: () => this.requestTick(),
     });
     this.scheduler = new Scheduler(this.state, {
@@ -109,7 +120,7 @@ export class AirflowInstance {
       clock: options.clock,
       logger,
       processor: this.processor,
-      runner: this.runner,
+      executor: this.executor,
     });
   }
 
@@ -146,21 +157,22 @@ export class AirflowInstance {
     return this.state.latestHeartbeat;
   }
 
-  /** Starts the scheduler loop and the pod watch. */
+  /** Starts the scheduler loop, the executor (pod template, pod watch) and follows running tries again. */
   async start(): Promise<void> {
-    this.unsubscribers.push(this.runner.watch());
+    this.unsubscribers.push(this.executor.start());
     const clock = this.options.clock;
     if (clock.onAdvance) {
       this.unsubscribers.push(clock.onAdvance(() => this.requestTick()));
     }
     await this.tick();
-    this.runner.reattachRunningPods();
+    this.executor.reattach();
     this.scheduler.startLoop(this.options.tickIntervalMs ?? 1000);
   }
 
   /** Stops the loop and writes the state file. */
   async stop(): Promise<void> {
     const loop = this.scheduler.stop();
+    this.executor.stop();
     for (const u of this.unsubscribers) u();
     this.unsubscribers = [];
     await loop;

@@ -16,7 +16,7 @@ import { fullFormats } from 'ajv-formats/dist/formats';
 import request from 'supertest';
 import YAML from 'yaml';
 import { ManualClock } from '../clock';
-import { dagRepositoryFiles } from '../seedContent';
+import { crawlerDagFiles } from '../seedContent';
 import {
   finishPod,
   startTestAirflow,
@@ -135,7 +135,7 @@ if (specsPresent) {
         env = await startTestAirflow({
           version,
           clock,
-          files: dagRepositoryFiles(),
+          files: crawlerDagFiles(),
         });
         if (version === 'v1') {
           auth = `Basic ${Buffer.from('admin:admin').toString('base64')}`;

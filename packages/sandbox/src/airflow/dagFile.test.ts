@@ -72,6 +72,7 @@ describe('parseDagFile', () => {
         cmds: [],
         arguments: [],
         startup_timeout_seconds: 120,
+        schedule_timeout_seconds: 120,
       },
     });
   });

@@ -19,6 +19,8 @@ export type KpoSpec = {
   cmds: string[];
   arguments: string[];
   startup_timeout_seconds: number;
+  /** Provider ≥ 10.5: how long the pod may stay unscheduled (`schedule_timeout_seconds or startup_timeout_seconds`). */
+  schedule_timeout_seconds: number;
 };
 
 /** One task of a DAG (only KubernetesPodOperator tasks run in the sandbox). */
@@ -395,6 +397,8 @@ function readKpoCall(
   const getLogs = toPlain(kw.get_logs, assignments);
   const retries = toPlain(kw.retries, assignments);
   const timeout = toPlain(kw.startup_timeout_seconds, assignments);
+  const startup = typeof timeout === 'number' ? timeout : 120;
+  const scheduleTimeout = toPlain(kw.schedule_timeout_seconds, assignments);
   return {
     task: {
       task_id: taskId,
@@ -416,7 +420,11 @@ function readKpoCall(
         get_logs: typeof getLogs === 'boolean' ? getLogs : true,
         cmds: stringList(toPlain(kw.cmds, assignments)),
         arguments: stringList(toPlain(kw.arguments, assignments)),
-        startup_timeout_seconds: typeof timeout === 'number' ? timeout : 120,
+        startup_timeout_seconds: startup,
+        schedule_timeout_seconds:
+          typeof scheduleTimeout === 'number' && scheduleTimeout !== 0
+            ? scheduleTimeout
+            : startup,
       },
     },
   };

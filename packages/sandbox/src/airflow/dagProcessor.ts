@@ -16,9 +16,9 @@ import { AirflowState } from './state';
 export type DagProcessorOptions = {
   /** The synced DAG folder (git-sync's `<root>/<link>`), or undefined before the first sync. */
   dagsFolder: () => string | undefined;
-  /** Sub-folder of the repository holding DAG files. Default `dags`. */
+  /** Sub-folder of the repository holding this instance's DAG files (the chart's gitSync.subPath). Default `dags`. */
   subPath?: string;
-  /** Where the scheduler pod mounts the repository (what fileloc shows). */
+  /** Where the pod parsing DAGs mounts the repository (`/opt/airflow/dags/repo`; fileloc is `<it>/<subPath>/…`). */
   repoPath: string;
   compiler: PyCompiler;
   airflowMajor: 2 | 3;
@@ -65,7 +65,11 @@ export class DagProcessor {
     private readonly options: DagProcessorOptions,
   ) {}
 
-  /** Re-reads the DAG files when the synced folder points at another commit (always with `force`). */
+  /**
+   * Re-reads the DAG files when the synced folder points at another commit (always with `force`). Without a synced
+   * folder (no DAG processor with synced files runs, e.g. its pod is stuck in Init:CrashLoopBackOff) nothing is
+   * parsed and the DAGs stay as last parsed, as they stay in Airflow's database.
+   */
   async refresh(force = false): Promise<void> {
     const folder = this.options.dagsFolder();
     let real: string | undefined;
@@ -76,13 +80,21 @@ export class DagProcessor {
         real = undefined;
       }
     }
-    const key = real ?? '';
-    if (!force && key === this.lastFolderKey && this.generatedLoaded) return;
-    this.lastFolderKey = key;
+    const now = this.state.now();
+    if (!real) {
+      if (!this.generatedLoaded) {
+        this.loadGenerated(now);
+        this.generatedLoaded = true;
+        this.state.sortedDagIds = [...this.state.dags.keys()].sort();
+        this.state.changed();
+      }
+      return;
+    }
+    if (!force && real === this.lastFolderKey && this.generatedLoaded) return;
+    this.lastFolderKey = real;
     const started = Date.now();
     const { found, errors } = await this.readFolder(real);
     const parseSeconds = (Date.now() - started) / 1000;
-    const now = this.state.now();
 
     this.updateImportErrors(errors, now);
     for (const [id, record] of this.state.dags) {
@@ -99,20 +111,35 @@ export class DagProcessor {
     this.state.changed();
   }
 
-  /** Compiles and parses every DAG file of the folder: the DAGs found and the files that failed, by in-pod path. */
-  private async readFolder(real: string | undefined) {
-    const subPath = this.options.subPath ?? 'dags';
-    const files = real ? listPyFiles(path.join(real, subPath)) : [];
+  /** The instance's DAGs folder in the pod: `<repo mount>/<subPath>` (the chart's `airflow_dags`). */
+  private dagsFolderInPod(): string {
+    const subPath = this.subPath();
+    return subPath
+      ? `${this.options.repoPath}/${subPath}`
+      : this.options.repoPath;
+  }
+
+  private subPath(): string {
+    return (this.options.subPath ?? 'dags').replace(/^\/+|\/+$/g, '');
+  }
+
+  /**
+   * Compiles and parses every DAG file of the instance's folder (`<link>/<subPath>`): the DAGs found and the files
+   * that failed, by in-pod path (`fileloc`); `relative` is the path inside the DAG bundle (the dags folder).
+   */
+  private async readFolder(real: string) {
+    const bundle = path.join(real, this.subPath());
+    const files = listPyFiles(bundle);
     const found = new Map<string, FoundDag>();
     const errors = new Map<string, FileError>();
     const loaded = files.map(file => {
       const content = fs.readFileSync(file, 'utf8');
-      const relative = path.relative(real!, file).split(path.sep).join('/');
+      const relative = path.relative(bundle, file).split(path.sep).join('/');
       return {
         file,
         content,
         relative,
-        inPod: `${this.options.repoPath}/${relative}`,
+        inPod: `${this.dagsFolderInPod()}/${relative}`,
       };
     });
     const compiled = await this.options.compiler.checkAll(
@@ -270,7 +297,7 @@ export class DagProcessor {
         dagId,
         {
           spec,
-          file: `${this.options.repoPath}/${relative}`,
+          file: `${this.dagsFolderInPod()}/${relative}`,
           relative,
           hash: dagId,
         },

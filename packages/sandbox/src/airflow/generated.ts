@@ -6,7 +6,7 @@
 /**
  * Source of the i-th generated benchmark DAG. Generated DAGs live in memory only (they are never written to the
  * synced repository); each is read by the same static rule as real files. The template is syntax-checked once
- * with py_compile at start-up (see AirflowInstance / startSandbox).
+ * at start-up (see startup/compiler.ts). `relative` is the path inside the DAG bundle (the instance's dags folder).
  */
 export function generatedDagSource(i: number): {
   dagId: string;
@@ -39,7 +39,7 @@ with DAG(
 `;
   return {
     dagId,
-    relative: `dags/generated/${dagId}.py`,
+    relative: `generated/${dagId}.py`,
     taskName: `generated-${n}`,
     source,
   };

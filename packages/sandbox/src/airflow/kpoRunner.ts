@@ -4,346 +4,408 @@
  */
 
 import { Clock } from '../clock';
-import {
-  forbiddenMessage,
-  kubeErrorStatus,
-  KubeWorkloadApi as KubeStoreLike,
-} from '../kube';
+import { KubeObject, kubeErrorStatus } from '../kube';
 import { TaskSpec } from './dagFile';
+import { cleanupPod, forbiddenStatus, StatusBody } from './kpoCleanup';
+import { createTaskPod } from './kpoCreate';
 import {
   apiExceptionText,
   KPO_LOGGER,
   labelsText,
   podLabels,
-  podManifest,
   POD_MANAGER_LOGGER,
   randomSuffix,
-  TRACEBACKS,
 } from './kpoText';
+import {
+  awaitPodStartFrames,
+  cleanupFrames,
+  PyException,
+  readLogFrames,
+} from './kpoTracebacks';
+import { imagePullError, KpoProvider, startTimeoutError } from './kpoVersion';
+import { AirflowKube, allowed } from './kubeAccess';
 import { kpoPodName } from './labels';
 import { AirflowState } from './state';
 import { TaskTries } from './taskTries';
-import { DagRecord, RunRecord, TaskInstanceRecord } from './types';
+import { LogEntry, RunRecord, TaskInstanceRecord } from './types';
 
 /** Options of {@link KpoRunner}. */
 export type KpoRunnerOptions = {
-  /** Instance name (the worker's hostname is `<name>-scheduler-0`). */
-  name: string;
   airflowMajor: 2 | 3;
   airflowVersion: string;
-  kube: KubeStoreLike;
+  provider: KpoProvider;
+  kube: AirflowKube;
   clock: Clock;
-  /** The Kubernetes user tasks act as. */
+  tries: TaskTries;
+  /** Called when a try has ended (success, failed or up_for_retry). */
+  onTryDone: (ti: TaskInstanceRecord) => void;
+};
+
+/** One operator following its pod. */
+type PodWatch = {
+  run: RunRecord;
+  ti: TaskInstanceRecord;
+  task: TaskSpec;
+  /** The user the operator's API calls run as (the worker pod's service account). */
   user: string;
-  /** Called when a task instance reaches success, failed or up_for_retry (the scheduler takes it from there). */
-  onTaskDone: () => void;
+  /** The pod as `find_pod` read it right after creation: what the cleanup sees when the start-up or the log fails. */
+  remotePod: KubeObject | undefined;
+  /** Uids of the events already written to the task log. */
+  seenEvents: Set<string>;
+  /** Whether the pod has left Pending (`await_pod_start` returned). */
+  started: boolean;
 };
-
-type PodAttributes = {
-  verb: string;
-  resource: string;
-  subresource?: string;
-  namespace: string;
-  name?: string;
-};
-
-type PodWaiter = (type: string, pod: any) => void;
-
-const IMAGE_PULL_FAILURES = [
-  'ErrImagePull',
-  'ImagePullBackOff',
-  'InvalidImageName',
-];
 
 /**
- * The KubernetesPodOperator executor: runs each task try as a pod in the Kubernetes stand-in, as Airflow's worker
- * service account and under its RBAC, follows the pod through the store's change events, copies the container log
- * into the task log, and applies `on_finish_action`.
+ * The KubernetesPodOperator (synchronous mode) of one provider version ({@link KpoProvider}), run by a worker for one
+ * try: finds/creates the pod as the worker's service account under the stand-in's RBAC, waits for it to leave
+ * Pending (schedule and startup timeouts on the sandbox clock, the fast fail on image errors, the pod's events in the
+ * task log), follows the `base` container log (a `pods/log` 403 is not retried), and cleans up (`already_checked`
+ * label, `on_finish_action`), failing with `Pod <name> returned a failure.` and the `remote_pod` dump.
  */
 export class KpoRunner {
-  private readonly podWaiters = new Map<string, PodWaiter>();
-  private readonly tries: TaskTries;
-  private readonly log: TaskTries['log'] = (...line) => this.tries.log(...line);
+  private readonly watches = new Map<string, PodWatch>();
 
   constructor(
     private readonly state: AirflowState,
     private readonly options: KpoRunnerOptions,
-  ) {
-    this.tries = new TaskTries(state, {
-      hostname: `${options.name}-scheduler-0`,
-      airflowMajor: options.airflowMajor,
-      clock: options.clock,
-    });
-  }
+  ) {}
 
-  /** Follows pod changes in the store; returns the function that stops following. */
+  /** Follows pod and event changes in the store; returns the function that stops following. */
   watch(): () => void {
     return this.options.kube.onChange((type, resource, obj) => {
-      if (resource !== 'pods') return;
-      const key = `${obj?.metadata?.namespace}/${obj?.metadata?.name}`;
-      const waiter = this.podWaiters.get(key);
-      if (waiter) {
-        this.state.guard(`${this.options.name} pod event ${key}`, () =>
-          waiter(type, obj),
-        );
-      }
+      if (resource !== 'pods' && resource !== 'events') return;
+      const key =
+        resource === 'pods'
+          ? `${obj?.metadata?.namespace}/${obj?.metadata?.name}`
+          : `${(obj as any)?.involvedObject?.namespace}/${
+              (obj as any)?.involvedObject?.name
+            }`;
+      const w = this.watches.get(key);
+      if (!w) return;
+      this.state.guard(`KubernetesPodOperator ${resource} event ${key}`, () =>
+        resource === 'pods'
+          ? this.onPod(w, type, obj)
+          : type !== 'DELETED' && this.logEvent(w, obj),
+      );
     });
   }
 
-  /** Starts the next try of a task instance: a new pod (or the failure to create one). */
-  async startTask(run: RunRecord, ti: TaskInstanceRecord, task: TaskSpec) {
-    this.tries.begin(run, ti);
-    const namespace = task.kpo.namespace ?? 'airflow';
-    const podName = kpoPodName(task.kpo.name ?? ti.task_id, randomSuffix);
-    const labels = podLabels(run, ti, task, this.options.airflowVersion);
-    if (!this.authorize({ verb: 'create', resource: 'pods', namespace })) {
-      const status = this.forbidden(
-        { verb: 'create', resource: 'pods', namespace },
-        { kind: 'pods' },
-      );
-      this.failTask(run, ti, status, TRACEBACKS.createPod);
-      return;
-    }
-    this.log(
-      ti,
-      'info',
-      `Building pod ${podName} with labels: ${labelsText(labels)}`,
-      KPO_LOGGER,
-      'pod.py:1133',
-    );
-    const key = `${namespace}/${podName}`;
-    ti.pod = { namespace, name: podName };
-    ti.startDeadline = new Date(
-      this.options.clock.now().getTime() +
-        task.kpo.startup_timeout_seconds * 1000,
-    ).toISOString();
-    this.podWaiters.set(key, (type, obj) =>
-      this.onPodEvent(run, ti, task, type, obj),
-    );
-    const kube = this.options.kube;
-    try {
-      await kube.create(
-        'pods',
-        namespace,
-        podManifest(task, podName, namespace, labels),
-      );
-    } catch (e) {
-      this.podWaiters.delete(key);
-      ti.pod = null;
-      const status = kubeErrorStatus(e) ?? {
-        code: 500,
-        reason: 'InternalError',
-        message: String(e),
-      };
-      this.failTask(
-        run,
-        ti,
-        this.apiExceptionText(status),
-        TRACEBACKS.createPod,
-      );
-      return;
-    }
-    this.state.changed();
-    // The lifecycle may already have moved the pod on before the watcher saw it.
-    try {
-      const current: any = await kube.get('pods', namespace, podName);
-      this.onPodEvent(run, ti, task, 'MODIFIED', current);
-    } catch {
-      // deleted already; the DELETED event handles it
-    }
-  }
-
-  /** After a restart: follows the pods of running task instances again (and fails those that were starting). */
-  reattachRunningPods() {
-    for (const ti of this.state.taskInstances) {
-      if (ti.state !== 'running') continue;
-      const run = this.state.getRun(ti.dag_id, ti.run_id);
-      if (run && !ti.pod) {
-        // It was starting when the scheduler stopped: Airflow's zombie detection fails it.
-        this.failTask(
-          run,
-          ti,
-          'airflow.exceptions.AirflowException: Detected zombie job: the task was starting when the scheduler stopped',
-          [],
-        );
-        continue;
-      }
-      if (!ti.pod) continue;
-      const task = this.taskOf(ti);
-      if (!run || !task) continue;
-      const key = `${ti.pod.namespace}/${ti.pod.name}`;
-      this.podWaiters.set(key, (type, obj) =>
-        this.onPodEvent(run, ti, task, type, obj),
-      );
-      try {
-        const current = this.options.kube.get(
-          'pods',
-          ti.pod.namespace,
-          ti.pod.name,
-        );
-        this.onPodEvent(run, ti, task, 'MODIFIED', current);
-      } catch {
-        this.onPodEvent(run, ti, task, 'DELETED', undefined);
-      }
-    }
-  }
-
-  /** Fails a try whose pod stayed Pending past `startup_timeout_seconds`. */
-  async failStartTimeout(
-    run: RunRecord,
-    ti: TaskInstanceRecord,
-    dag: DagRecord | undefined,
-  ) {
-    const task = dag?.spec.tasks.find(t => t.task_id === ti.task_id);
-    const timeout = task?.kpo.startup_timeout_seconds ?? 120;
-    const name = ti.pod?.name ?? '';
-    if (task) this.cleanup(ti, task, false);
-    this.failTask(
-      run,
-      ti,
-      `airflow.providers.cncf.kubernetes.utils.pod_manager.PodLaunchFailedException: Pod took too long to start. More than ${timeout}s. Check the pod events in kubernetes.`,
-      TRACEBACKS.awaitPodStart(name),
-    );
-  }
-
-  private taskOf(ti: TaskInstanceRecord): TaskSpec | undefined {
-    return this.state.dags
-      .get(ti.dag_id)
-      ?.spec.tasks.find(t => t.task_id === ti.task_id);
-  }
-
-  private authorize(attributes: PodAttributes): boolean {
-    const result = this.options.kube.authorize(this.options.user, {
-      verb: attributes.verb,
-      resource: attributes.resource,
-      subresource: attributes.subresource,
-      namespace: attributes.namespace,
-      apiGroup: '',
-      name: attributes.name,
-    }) as { allowed?: boolean };
-    return Boolean(result?.allowed);
-  }
-
-  private apiExceptionText(status: Parameters<typeof apiExceptionText>[0]) {
-    return apiExceptionText(status, this.options.clock.now());
-  }
-
-  /** The ApiException text of a 403 for the worker's user. */
-  private forbidden(
-    attributes: PodAttributes,
-    details: Record<string, unknown>,
-  ): string {
-    return this.apiExceptionText({
-      code: 403,
-      reason: 'Forbidden',
-      message: forbiddenMessage(this.options.user, attributes),
-      details,
-    });
-  }
-
-  private onPodEvent(
+  /** Runs the operator of a started try as `user`: find or create the pod, then follow it. */
+  startTask(
     run: RunRecord,
     ti: TaskInstanceRecord,
     task: TaskSpec,
-    type: string,
-    pod: any,
-  ) {
-    if (ti.state !== 'running' || !ti.pod) return;
-    if (type === 'DELETED') {
-      this.failTask(
-        run,
-        ti,
-        `airflow.exceptions.AirflowException: Pod ${ti.pod.name} was deleted before it finished`,
-        [],
-      );
+    user: string,
+  ): void {
+    const namespace = task.kpo.namespace ?? 'airflow';
+    const podName = kpoPodName(task.kpo.name ?? ti.task_id, randomSuffix);
+    const labels = podLabels(run, ti, task, this.options.airflowVersion);
+    const w: PodWatch = {
+      run,
+      ti,
+      task,
+      user,
+      remotePod: undefined,
+      seenEvents: new Set(),
+      started: false,
+    };
+    this.log(
+      ti,
+      'info',
+      `Building pod ${podName} with labels: ${labelsText(tiLabels(labels))}`,
+      KPO_LOGGER,
+      'pod.py:1133',
+    );
+    const result = createTaskPod(
+      {
+        kube: this.options.kube,
+        user,
+        airflowMajor: this.options.airflowMajor,
+        now: this.options.clock.now(),
+      },
+      task,
+      namespace,
+      podName,
+      labels,
+    );
+    if ('error' in result) {
+      this.fail(run, ti, task, [result.error]);
       return;
     }
-    const phase: string | undefined = pod?.status?.phase;
-    if (phase && phase !== ti.podPhaseLogged) {
-      ti.podPhaseLogged = phase;
+    const created = result.pod;
+    ti.pod = { namespace, name: podName };
+    w.remotePod = created;
+    this.watches.set(`${namespace}/${podName}`, w);
+    const sorted = Object.fromEntries(
+      Object.entries(created.metadata.labels ?? {}).sort(([a], [b]) =>
+        a < b ? -1 : 1,
+      ),
+    );
+    this.log(
+      ti,
+      'info',
+      `Found matching pod ${podName} with labels ${labelsText(sorted)}`,
+      KPO_LOGGER,
+      'pod.py:545',
+    );
+    this.log(
+      ti,
+      'info',
+      `\`try_number\` of task_instance: ${ti.try_number}`,
+      KPO_LOGGER,
+      'pod.py:546',
+    );
+    this.log(
+      ti,
+      'info',
+      `\`try_number\` of pod: ${labels.try_number}`,
+      KPO_LOGGER,
+      'pod.py:547',
+    );
+    this.awaitPodStart(w);
+  }
+
+  /** After a restart: follows the pods of running tries again (a try that had no pod yet is a zombie). */
+  reattach(
+    ti: TaskInstanceRecord,
+    run: RunRecord,
+    task: TaskSpec,
+    user: string,
+  ): void {
+    if (!ti.pod) {
+      this.fail(run, ti, task, [
+        {
+          frames: [],
+          error:
+            'airflow.exceptions.AirflowException: Detected zombie job: the task was starting when the scheduler stopped',
+        },
+      ]);
+      return;
+    }
+    const w: PodWatch = {
+      run,
+      ti,
+      task,
+      user,
+      remotePod: undefined,
+      seenEvents: new Set(),
+      started: !ti.startDeadline,
+    };
+    this.watches.set(`${ti.pod.namespace}/${ti.pod.name}`, w);
+    let current: KubeObject | undefined;
+    try {
+      current = this.options.kube.get('pods', ti.pod.namespace, ti.pod.name);
+    } catch {
+      current = undefined;
+    }
+    w.remotePod = current;
+    this.onPod(w, current ? 'MODIFIED' : 'DELETED', current);
+  }
+
+  /** Fails a try whose pod stayed Pending past its timeout on the sandbox clock. */
+  failStartTimeout(ti: TaskInstanceRecord): void {
+    const w = ti.pod && this.watches.get(`${ti.pod.namespace}/${ti.pod.name}`);
+    if (!w) return;
+    const { provider } = this.options;
+    if (provider.separateTimeouts) {
       this.log(
         ti,
         'info',
-        `Pod ${ti.pod.name} has phase ${phase}`,
+        '::endgroup::',
+        POD_MANAGER_LOGGER,
+        'pod_manager.py:412',
+      );
+    }
+    this.failWithCleanup(w, {
+      frames: awaitPodStartFrames(provider.separateTimeouts, 'timeout'),
+      error: startTimeoutError(provider, Boolean(ti.podScheduled), {
+        schedule: w.task.kpo.schedule_timeout_seconds,
+        startup: w.task.kpo.startup_timeout_seconds,
+      }),
+    });
+  }
+
+  private log(
+    ti: TaskInstanceRecord,
+    level: LogEntry['level'],
+    event: string,
+    logger: string,
+    source: string,
+  ) {
+    this.options.tries.log(ti, level, event, logger, source);
+  }
+
+  private allowed(
+    w: PodWatch,
+    verb: string,
+    resource: string,
+    namespace: string,
+    extra: { subresource?: string; name?: string } = {},
+  ): boolean {
+    return allowed(this.options.kube, w.user, {
+      verb,
+      resource,
+      namespace,
+      ...extra,
+    });
+  }
+
+  private apiException(status: StatusBody): string {
+    return apiExceptionText(status, this.options.clock.now());
+  }
+
+  /** The start of `await_pod_start`: its first log line, the deadline, the events and the pod's current state. */
+  private awaitPodStart(w: PodWatch): void {
+    const { provider, clock } = this.options;
+    const { ti, task } = w;
+    const namespace = ti.pod!.namespace;
+    const timeout = provider.separateTimeouts
+      ? task.kpo.schedule_timeout_seconds
+      : task.kpo.startup_timeout_seconds;
+    ti.startDeadline = new Date(
+      clock.now().getTime() + timeout * 1000,
+    ).toISOString();
+    ti.podScheduled = false;
+    this.state.changed();
+    if (provider.separateTimeouts) {
+      this.log(
+        ti,
+        'info',
+        `::group::Waiting until ${task.kpo.schedule_timeout_seconds}s to get the POD scheduled...`,
+        POD_MANAGER_LOGGER,
+        'pod_manager.py:381',
+      );
+    }
+    if (provider.logsPodEvents) {
+      if (!this.allowed(w, 'list', 'events', namespace)) {
+        const status = forbiddenStatus(
+          w.user,
+          { verb: 'list', resource: 'events', namespace },
+          { kind: 'events' },
+        );
+        this.failWithCleanup(w, {
+          frames: awaitPodStartFrames(true, 'events'),
+          error: this.apiException(status),
+        });
+        return;
+      }
+      for (const event of this.options.kube.list('events', namespace, {
+        fieldSelector: `involvedObject.name=${ti.pod!.name}`,
+      })) {
+        this.logEvent(w, event);
+      }
+    }
+    this.onPod(w, 'MODIFIED', w.remotePod);
+  }
+
+  /** `The Pod has an Event: <message> from <fieldPath>` for each new event of the pod during start-up (≥ 10.6). */
+  private logEvent(w: PodWatch, event: any): void {
+    if (!this.options.provider.logsPodEvents || w.started) return;
+    if (event?.involvedObject?.kind && event.involvedObject.kind !== 'Pod') {
+      return;
+    }
+    const uid = String(event?.metadata?.uid ?? event?.metadata?.name);
+    if (w.seenEvents.has(uid)) return;
+    w.seenEvents.add(uid);
+    this.log(
+      w.ti,
+      'info',
+      `The Pod has an Event: ${event?.message ?? 'None'} from ${
+        event?.involvedObject?.fieldPath ?? 'None'
+      }`,
+      POD_MANAGER_LOGGER,
+      'pod_manager.py:96',
+    );
+  }
+
+  private onPod(w: PodWatch, type: string, pod: any): void {
+    const { ti } = w;
+    if (ti.state !== 'running' || !ti.pod) return;
+    if (type === 'DELETED' || !pod) {
+      this.podGone(w);
+      return;
+    }
+    const phase: string | undefined = pod.status?.phase;
+    if (!w.started) {
+      if (!phase || phase === 'Pending') {
+        this.pending(w, pod);
+        return;
+      }
+      if (!this.leftPending(w)) return;
+    }
+    if (phase === 'Succeeded' || phase === 'Failed') this.finish(w, pod, phase);
+  }
+
+  /** A Pending pod: the start of the startup timeout once scheduled (≥ 10.5), the fast fail, or a warning (< 10.5). */
+  private pending(w: PodWatch, pod: any): void {
+    const { provider, clock } = this.options;
+    const { ti, task } = w;
+    if (!provider.separateTimeouts) {
+      const version = String(pod.metadata?.resourceVersion ?? '');
+      if (ti.podPhaseLogged !== version) {
+        ti.podPhaseLogged = version;
+        this.log(
+          ti,
+          'warning',
+          `Pod not yet started: ${ti.pod!.name}`,
+          POD_MANAGER_LOGGER,
+          'pod_manager.py:358',
+        );
+      }
+      return;
+    }
+    const scheduled = (pod.status?.conditions ?? []).some(
+      (c: any) => c?.type === 'PodScheduled' && c?.status === 'True',
+    );
+    if (scheduled && !ti.podScheduled) {
+      ti.podScheduled = true;
+      ti.startDeadline = new Date(
+        clock.now().getTime() + task.kpo.startup_timeout_seconds * 1000,
+      ).toISOString();
+      this.state.changed();
+      this.log(
+        ti,
+        'info',
+        `Waiting ${task.kpo.startup_timeout_seconds}s to get the POD running...`,
+        POD_MANAGER_LOGGER,
+        'pod_manager.py:399',
+      );
+    }
+    const waiting = (pod.status?.containerStatuses ?? [])
+      .map((c: any) => c?.state?.waiting)
+      .find((s: any) => s && provider.fastFailReasons.includes(s.reason));
+    if (waiting) {
+      this.log(
+        ti,
+        'info',
+        '::endgroup::',
+        POD_MANAGER_LOGGER,
+        'pod_manager.py:421',
+      );
+      this.failWithCleanup(w, {
+        frames: awaitPodStartFrames(true, 'image'),
+        error: imagePullError(waiting),
+      });
+    }
+  }
+
+  /** The pod left Pending: the operator follows the `base` log at once (a `pods/log` 403 fails the try). */
+  private leftPending(w: PodWatch): boolean {
+    const { ti, task } = w;
+    w.started = true;
+    ti.startDeadline = null;
+    this.state.changed();
+    if (this.options.provider.separateTimeouts) {
+      this.log(
+        ti,
+        'info',
+        '::endgroup::',
         POD_MANAGER_LOGGER,
         'pod_manager.py:391',
       );
     }
-    if (phase === 'Pending') {
-      const waiting = (pod?.status?.containerStatuses ?? [])
-        .map((c: any) => c?.state?.waiting)
-        .find((w: any) => w && IMAGE_PULL_FAILURES.includes(w.reason));
-      if (waiting) {
-        const name = ti.pod.name;
-        this.cleanup(ti, task, false);
-        this.failTask(
-          run,
-          ti,
-          `airflow.providers.cncf.kubernetes.utils.pod_manager.PodLaunchFailedException: Pod docker image cannot be pulled, unable to start: ${
-            waiting.reason
-          }\n${waiting.message ?? ''}`.trim(),
-          TRACEBACKS.awaitPodStart(name),
-        );
-      }
-      return;
-    }
-    if (phase === 'Running') {
-      ti.startDeadline = null;
-      this.state.changed();
-      return;
-    }
-    if (phase === 'Succeeded' || phase === 'Failed') {
-      ti.startDeadline = null;
-      this.finishPod(run, ti, task, pod, phase);
-    }
-  }
-
-  private finishPod(
-    run: RunRecord,
-    ti: TaskInstanceRecord,
-    task: TaskSpec,
-    pod: any,
-    phase: string,
-  ) {
     const { namespace, name } = ti.pod!;
-    this.podWaiters.delete(`${namespace}/${name}`);
-    if (task.kpo.get_logs && !this.copyPodLog(ti, namespace, name)) {
-      this.cleanup(ti, task, phase === 'Succeeded');
-      const attributes = {
-        verb: 'get',
-        resource: 'pods',
-        subresource: 'log',
-        namespace,
-        name,
-      };
-      const status = this.forbidden(attributes, { name, kind: 'pods' });
-      this.failTask(run, ti, status, TRACEBACKS.readLogs);
-      return;
-    }
-    this.cleanup(ti, task, phase === 'Succeeded');
-    if (phase === 'Succeeded') {
-      this.succeedTask(run, ti);
-      return;
-    }
-    const terminated = (pod?.status?.containerStatuses ?? []).find(
-      (c: any) => c?.name === 'base',
-    )?.state?.terminated;
-    this.failTask(
-      run,
-      ti,
-      `airflow.exceptions.AirflowException: Pod ${name} returned a failure.\nremote_pod: container base terminated with exit code ${
-        terminated?.exitCode ?? 'unknown'
-      }${terminated?.reason ? ` (${terminated.reason})` : ''}`,
-      TRACEBACKS.podFailed,
-    );
-  }
-
-  /** Copies the `base` container's log into the task log; false when reading it is forbidden. */
-  private copyPodLog(
-    ti: TaskInstanceRecord,
-    namespace: string,
-    name: string,
-  ): boolean {
     const attributes = {
       verb: 'get',
       resource: 'pods',
@@ -351,16 +413,102 @@ export class KpoRunner {
       namespace,
       name,
     };
-    if (!this.authorize(attributes)) return false;
+    const mayRead = this.allowed(w, 'get', 'pods', namespace, {
+      subresource: 'log',
+      name,
+    });
+    if (task.kpo.get_logs && !mayRead) {
+      this.failWithCleanup(w, {
+        frames: readLogFrames(),
+        error: this.apiException(
+          forbiddenStatus(w.user, attributes, { name, kind: 'pods' }),
+        ),
+      });
+      return false;
+    }
+    return true;
+  }
+
+  /** The pod finished: its log, then the cleanup of the final pod (success, or `returned a failure`). */
+  private finish(w: PodWatch, pod: KubeObject, phase: string): void {
+    const { ti, task } = w;
+    this.watches.delete(`${ti.pod!.namespace}/${ti.pod!.name}`);
+    if (task.kpo.get_logs) this.copyPodLog(ti);
+    const failure = cleanupPod(this.cleanupContext(w), task.kpo, pod);
+    if (phase === 'Succeeded' && !failure) {
+      this.options.tries.succeed(w.run, ti);
+      this.done(ti);
+      return;
+    }
+    this.fail(w.run, ti, task, [
+      {
+        frames: cleanupFrames(this.options.airflowMajor),
+        error:
+          failure?.error ??
+          `airflow.exceptions.AirflowException: Pod ${pod.metadata.name} returned a failure.`,
+      },
+    ]);
+  }
+
+  /** The pod was deleted under the operator: reading it gives 404, then the cleanup. */
+  private podGone(w: PodWatch): void {
+    const { name } = w.ti.pod!;
+    this.failWithCleanup(w, {
+      frames: readLogFrames(),
+      error: this.apiException({
+        code: 404,
+        reason: 'NotFound',
+        message: `pods "${name}" not found`,
+        details: { name, kind: 'pods' },
+      }),
+    });
+  }
+
+  /** Fails with `first` while the cleanup runs in `finally` (its `returned a failure` chained after `first`). */
+  private failWithCleanup(w: PodWatch, first: PyException): void {
+    const { ti, task } = w;
+    if (ti.pod) this.watches.delete(`${ti.pod.namespace}/${ti.pod.name}`);
+    const failure = cleanupPod(this.cleanupContext(w), task.kpo, w.remotePod);
+    this.fail(w.run, ti, task, [
+      first,
+      ...(failure
+        ? [
+            {
+              frames: cleanupFrames(this.options.airflowMajor),
+              error: failure.error,
+            },
+          ]
+        : []),
+    ]);
+  }
+
+  private cleanupContext(w: PodWatch) {
+    return {
+      kube: this.options.kube,
+      user: w.user,
+      now: () => this.options.clock.now(),
+      log: (
+        level: LogEntry['level'],
+        event: string,
+        logger: string,
+        source: string,
+      ) => this.log(w.ti, level, event, logger, source),
+    };
+  }
+
+  /** Copies the `base` container's log into the task log as `[base] <line>`. */
+  private copyPodLog(ti: TaskInstanceRecord): void {
+    const { namespace, name } = ti.pod!;
     let text = '';
     try {
       text = String(this.options.kube.readLog(namespace, name, 'base') ?? '');
     } catch (e) {
-      const status = kubeErrorStatus(e);
       this.log(
         ti,
         'warning',
-        `Could not read logs of pod ${name}: ${status?.message ?? String(e)}`,
+        `Could not read logs of pod ${name}: ${
+          kubeErrorStatus(e)?.message ?? String(e)
+        }`,
         POD_MANAGER_LOGGER,
         'pod_manager.py:484',
       );
@@ -376,68 +524,37 @@ export class KpoRunner {
         );
       }
     }
-    return true;
   }
 
-  /** on_finish_action: delete_pod deletes always, delete_succeeded_pod only after success, keep_pod never. */
-  private cleanup(ti: TaskInstanceRecord, task: TaskSpec, succeeded: boolean) {
-    if (!ti.pod) return;
-    const action = task.kpo.on_finish_action;
-    const remove =
-      action === 'delete_pod' ||
-      (action === 'delete_succeeded_pod' && succeeded);
-    const { namespace, name } = ti.pod;
-    this.podWaiters.delete(`${namespace}/${name}`);
-    if (!remove) {
-      this.log(
-        ti,
-        'info',
-        `Skipping deleting pod: ${name}`,
-        KPO_LOGGER,
-        'pod.py:1020',
-      );
-      return;
-    }
-    const attributes = { verb: 'delete', resource: 'pods', namespace, name };
-    if (!this.authorize(attributes)) {
-      this.log(
-        ti,
-        'error',
-        `Failed to delete pod ${name}: ${forbiddenMessage(
-          this.options.user,
-          attributes,
-        )}`,
-        KPO_LOGGER,
-        'pod.py:1027',
-      );
-      return;
-    }
-    this.log(ti, 'info', `Deleting pod: ${name}`, KPO_LOGGER, 'pod.py:1021');
-    try {
-      this.options.kube.delete('pods', namespace, name);
-    } catch {
-      // already gone
-    }
-  }
-
-  private failTask(
+  private fail(
     run: RunRecord,
     ti: TaskInstanceRecord,
-    error: string,
-    traceback: string[],
-  ) {
-    this.tries.fail(run, ti, this.taskOf(ti), error, traceback);
-    this.finishTry(ti);
+    task: TaskSpec,
+    chain: PyException[],
+  ): void {
+    if (ti.pod) this.watches.delete(`${ti.pod.namespace}/${ti.pod.name}`);
+    this.options.tries.fail(run, ti, task, chain);
+    this.done(ti);
   }
 
-  private succeedTask(run: RunRecord, ti: TaskInstanceRecord) {
-    this.tries.succeed(run, ti);
-    this.finishTry(ti);
-  }
-
-  private finishTry(ti: TaskInstanceRecord) {
-    if (ti.pod) this.podWaiters.delete(`${ti.pod.namespace}/${ti.pod.name}`);
+  private done(ti: TaskInstanceRecord): void {
+    ti.startDeadline = null;
     this.state.changed();
-    this.options.onTaskDone();
+    this.options.onTryDone(ti);
   }
+}
+
+/** The task-instance labels the operator logs when building the pod (`_get_ti_pod_labels`). */
+function tiLabels(labels: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of [
+    'dag_id',
+    'task_id',
+    'run_id',
+    'kubernetes_pod_operator',
+    'try_number',
+  ]) {
+    out[key] = labels[key];
+  }
+  return out;
 }

@@ -4,8 +4,10 @@
  */
 
 import crypto from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 import { TaskSpec } from './dagFile';
 import { makeSafeLabelValue } from './labels';
+import { pyRepr } from './logFormat';
 import { RunRecord, TaskInstanceRecord } from './types';
 
 /** Logger names shown in task logs (Airflow 3's structured `logger` field). */
@@ -14,40 +16,6 @@ export const KPO_LOGGER =
 export const POD_MANAGER_LOGGER =
   'airflow.providers.cncf.kubernetes.utils.pod_manager.PodManager';
 export const TASK_LOGGER = 'airflow.task';
-
-const POD_PY =
-  '/home/airflow/.local/lib/python3.12/site-packages/airflow/providers/cncf/kubernetes/operators/pod.py';
-const POD_MANAGER_PY =
-  '/home/airflow/.local/lib/python3.12/site-packages/airflow/providers/cncf/kubernetes/utils/pod_manager.py';
-
-/** The tracebacks of the KubernetesPodOperator's failures, by where they happen. */
-export const TRACEBACKS = {
-  createPod: [
-    `  File "${POD_PY}", line 598, in execute`,
-    '    return self.execute_sync(context)',
-    `  File "${POD_PY}", line 608, in execute_sync`,
-    '    self.pod = self.get_or_create_pod(  # must set `self.pod` for `on_kill`',
-  ],
-  awaitPodStart: (podName: string) => [
-    `  File "${POD_PY}", line 618, in execute_sync`,
-    '    self.await_pod_start(pod=self.pod)',
-    `  Pod: ${podName}`,
-  ],
-  readLogs: [
-    `  File "${POD_PY}", line 629, in execute_sync`,
-    '    self.pod_manager.fetch_requested_container_logs(',
-    `  File "${POD_MANAGER_PY}", line 577, in fetch_requested_container_logs`,
-    '    status = self.fetch_container_logs(pod=pod, container_name=c, follow=follow_logs)',
-    '  File "/home/airflow/.local/lib/python3.12/site-packages/kubernetes/client/api/core_v1_api.py", line 23957, in read_namespaced_pod_log',
-    '    return self.read_namespaced_pod_log_with_http_info(name, namespace, **kwargs)  # noqa: E501',
-  ],
-  podFailed: [
-    `  File "${POD_PY}", line 654, in execute_sync`,
-    '    self.cleanup(',
-    `  File "${POD_PY}", line 986, in cleanup`,
-    '    raise AirflowException(',
-  ],
-};
 
 /** The random suffix of a pod name (8 lowercase letters and digits). */
 export function randomSuffix(): string {
@@ -80,12 +48,11 @@ export function podLabels(
   };
 }
 
-/** The labels as the operator logs them (a Python dict's repr). */
+/** A dict of strings as Python's `repr()` prints it (insertion order). */
 export function labelsText(labels: Record<string, string>): string {
-  return JSON.stringify(labels)
-    .replace(/"/g, "'")
-    .replace(/,/g, ', ')
-    .replace(/:/g, ': ');
+  return `{${Object.entries(labels)
+    .map(([k, v]) => `${pyRepr(k)}: ${pyRepr(v)}`)
+    .join(', ')}}`;
 }
 
 /** The pod the operator creates for a task (container `base`). */
@@ -132,7 +99,7 @@ export function podManifest(
   };
 }
 
-/** The Python exception text of kubernetes.client.exceptions.ApiException for a Status body. */
+/** The Python exception text of kubernetes.client.exceptions.ApiException for a Status body (`Reason:` is the HTTP phrase). */
 export function apiExceptionText(
   status: {
     code?: number;
@@ -154,7 +121,8 @@ export function apiExceptionText(
   };
   return [
     `kubernetes.client.exceptions.ApiException: (${status.code})`,
-    `Reason: ${status.reason}`,
+    // The HTTP reason phrase (urllib3's response.reason), not the Status reason.
+    `Reason: ${STATUS_CODES[status.code ?? 500] ?? status.reason}`,
     `HTTP response headers: HTTPHeaderDict({'Audit-Id': '${crypto.randomUUID()}', 'Cache-Control': 'no-cache, private', 'Content-Type': 'application/json', 'X-Kubernetes-Pf-Flowschema-Uid': '${crypto.randomUUID()}', 'X-Kubernetes-Pf-Prioritylevel-Uid': '${crypto.randomUUID()}', 'Date': '${new Date(
       now,
     ).toUTCString()}', 'Content-Length': '${JSON.stringify(body).length}'})`,

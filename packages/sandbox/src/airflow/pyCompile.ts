@@ -9,16 +9,48 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-/** Result of a syntax check: undefined when the file compiles, else the compiler's message. */
+/** Result of a syntax check: undefined when the file compiles, else Airflow's import error text. */
 export type CompileResult = string | undefined;
 
 type Stored = Record<string, { path: string; message: string | null }>;
 
+/** Versions the cached results: a result computed by an older rule is computed again. */
+const RESULT_FORMAT = 'import-traceback-v1';
+
+/** `[core] dagbag_import_error_traceback_depth` (Airflow's default, both versions). */
+export const IMPORT_ERROR_TRACEBACK_DEPTH = 2;
+
+/** Files per python process. */
+const BATCH = 200;
+
 /**
- * Syntax-checks Python files with the real `python3 -m py_compile`. Files are checked in batches
- * (`python3 -m py_compile a.py b.py …` stops at the first broken file, so a batch costs one process plus one per
- * broken file), results are cached by content hash (and kept across restarts with `resultsFile`), and byte code
- * goes to a private folder (PYTHONPYCACHEPREFIX) so the synced worktree stays untouched.
+ * Compiles each file (argv) the way Airflow's DagBag loads a DAG file — `SourceFileLoader(name, path)`, whose
+ * `get_code` compiles the source — without executing it, and prints `{path: null | traceback}` as JSON; the
+ * traceback is `traceback.format_exc(limit=-depth)`, what DagBag stores as the import error's stack trace.
+ */
+const IMPORT_CHECK_SCRIPT = `
+import importlib.machinery, json, sys, traceback
+sys.dont_write_bytecode = True
+depth = int(sys.argv[1])
+out = {}
+for i, path in enumerate(sys.argv[2:]):
+    name = "unusual_prefix_sandbox_%d" % i
+    try:
+        importlib.machinery.SourceFileLoader(name, path).get_code(name)
+        out[path] = None
+    except Exception:
+        out[path] = traceback.format_exc(limit=-depth)
+sys.stdout.write(json.dumps(out))
+`;
+
+/**
+ * Checks Python DAG files with the real interpreter as Airflow's DagBag does, without running them: a file that
+ * does not compile gets the stack trace DagBag records for it — `Traceback (most recent call last):`, the last
+ * `dagbag_import_error_traceback_depth` (2) frames of importlib's compile, then the compiler's own SyntaxError lines
+ * (`File "<path>", line N`, the source line, the caret, `SyntaxError: …`). Frames and messages are those of the
+ * local python3 (the frame line numbers differ between Python versions). All files of a check go to one process;
+ * results are cached by content hash (and kept across restarts with `resultsFile`), with the path of the first check
+ * replaced by each caller's path; byte code is never written.
  */
 export class PyCompiler {
   private readonly cache = new Map<
@@ -28,6 +60,12 @@ export class PyCompiler {
   private resolved: Promise<string> | undefined;
   private stored: Stored | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Checks asked for while another runs: they share the next python process. */
+  private pending: Array<{
+    files: Array<{ path: string; content: string }>;
+    resolve: (results: Map<string, CompileResult>) => void;
+    reject: (error: unknown) => void;
+  }> = [];
   /** How many python processes were started (for tests and benchmarks). */
   spawned = 0;
 
@@ -45,21 +83,50 @@ export class PyCompiler {
     return (await this.checkAll([{ path: filePath, content }])).get(filePath);
   }
 
-  /** Checks files, compiling only contents never seen before; returns each path's result. */
+  /**
+   * Checks files, compiling only contents never seen before; returns each path's result. Checks asked for while
+   * one runs are done together, in one process.
+   */
   checkAll(
     files: Array<{ path: string; content: string }>,
   ): Promise<Map<string, CompileResult>> {
-    const run = this.queue.then(() => this.checkAllNow(files));
-    this.queue = run.catch(() => undefined);
-    return run;
+    return new Promise((resolve, reject) => {
+      this.pending.push({ files, resolve, reject });
+      if (this.pending.length === 1) {
+        this.queue = this.queue.then(() => this.flush());
+      }
+    });
   }
 
+  /** Runs every pending check in one go and answers each caller with its own files' results. */
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    try {
+      const results = await this.checkAllNow(batch.flatMap(b => b.files));
+      let at = 0;
+      for (const b of batch) {
+        const mine = results.slice(at, at + b.files.length);
+        at += b.files.length;
+        b.resolve(new Map(b.files.map((f, i) => [f.path, mine[i]])));
+      }
+    } catch (e) {
+      for (const b of batch) b.reject(e);
+    }
+  }
+
+  /** The results of `files`, in their order. */
   private async checkAllNow(
     files: Array<{ path: string; content: string }>,
-  ): Promise<Map<string, CompileResult>> {
+  ): Promise<CompileResult[]> {
     const keyed = files.map(f => ({
       ...f,
-      key: crypto.createHash('sha256').update(f.content).digest('hex'),
+      path: path.resolve(f.path),
+      asked: f.path,
+      key: crypto
+        .createHash('sha256')
+        .update(`${RESULT_FORMAT}\0${f.content}`)
+        .digest('hex'),
     }));
     const stored = this.loadStored();
     const todo: typeof keyed = [];
@@ -75,44 +142,18 @@ export class PyCompiler {
         todo.push(f);
       }
     }
-    let remaining = todo;
-    while (remaining.length > 0) {
-      const result = await this.compile(remaining.map(f => f.path));
-      if (result.ok) {
-        for (const f of remaining) this.remember(f.key, f.path, undefined);
-        break;
-      }
-      const failedIndex = remaining.findIndex(
-        f =>
-          result.message.includes(`"${f.path}"`) ||
-          result.message.includes(f.path),
-      );
-      if (failedIndex < 0) {
-        // Not attributable (e.g. an unreadable file): check one by one.
-        for (const f of remaining) {
-          const single = await this.compile([f.path]);
-          this.remember(f.key, f.path, single.ok ? undefined : single.message);
-        }
-        break;
-      }
-      for (const f of remaining.slice(0, failedIndex))
-        this.remember(f.key, f.path, undefined);
-      const failed = remaining[failedIndex];
-      this.remember(failed.key, failed.path, result.message);
-      remaining = remaining.slice(failedIndex + 1);
+    for (let i = 0; i < todo.length; i += BATCH) {
+      const batch = todo.slice(i, i + BATCH);
+      const results = await this.compile(batch.map(f => f.path));
+      for (const f of batch) this.remember(f.key, f.path, results.get(f.path));
     }
-    this.saveStored();
-    const out = new Map<string, CompileResult>();
-    for (const f of keyed) {
+    if (todo.length) this.saveStored();
+    return keyed.map(f => {
       const entry = this.cache.get(f.key)!;
-      out.set(
-        f.path,
-        entry.message === undefined
-          ? undefined
-          : entry.message.split(entry.path).join(f.path),
-      );
-    }
-    return out;
+      return entry.message === undefined
+        ? undefined
+        : entry.message.split(entry.path).join(f.asked);
+    });
   }
 
   private remember(key: string, filePath: string, message: CompileResult) {
@@ -165,41 +206,56 @@ export class PyCompiler {
     return this.resolved;
   }
 
-  private async compile(
-    paths: string[],
-  ): Promise<{ ok: true } | { ok: false; message: string }> {
+  /** Runs the import check over `paths` in one process; each path's result. */
+  private async compile(paths: string[]): Promise<Map<string, CompileResult>> {
     this.spawned++;
     const python = await this.interpreter();
     return new Promise(resolve => {
       execFile(
         python,
-        ['-m', 'py_compile', ...paths],
+        [
+          '-c',
+          IMPORT_CHECK_SCRIPT,
+          String(IMPORT_ERROR_TRACEBACK_DEPTH),
+          ...paths,
+        ],
         {
           env: {
             ...process.env,
+            PYTHONDONTWRITEBYTECODE: '1',
             PYTHONPYCACHEPREFIX:
               this.options.pycachePrefix ??
               path.join(os.tmpdir(), 'crawler-sandbox-pycache'),
           },
           timeout: 60_000,
-          maxBuffer: 16 * 1024 * 1024,
+          maxBuffer: 64 * 1024 * 1024,
         },
-        (error, _stdout, stderr) => {
-          if (!error) {
-            resolve({ ok: true });
+        (error, stdout, stderr) => {
+          const all = (message: string) =>
+            new Map<string, CompileResult>(paths.map(p => [p, message]));
+          if ((error as NodeJS.ErrnoException | null)?.code === 'ENOENT') {
+            resolve(
+              all(
+                `${python} was not found on PATH: the sandbox needs python3 to check DAG files`,
+              ),
+            );
             return;
           }
-          if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-            resolve({
-              ok: false,
-              message: `${python} was not found on PATH: the sandbox needs python3 to syntax-check DAG files`,
-            });
-            return;
+          try {
+            const parsed = JSON.parse(String(stdout)) as Record<
+              string,
+              string | null
+            >;
+            resolve(new Map(paths.map(p => [p, parsed[p] ?? undefined])));
+          } catch {
+            resolve(
+              all(
+                `the DAG file check failed: ${
+                  String(stderr).trim() || error?.message || 'no output'
+                }`,
+              ),
+            );
           }
-          resolve({
-            ok: false,
-            message: String(stderr).trim() || error.message,
-          });
         },
       );
     });

@@ -80,6 +80,7 @@ export function newTaskInstances(
     hostname: null,
     pid: null,
     pod: null,
+    workerPod: null,
     podPhaseLogged: null,
     startDeadline: null,
     logs: {},

@@ -6,11 +6,19 @@
 import { Clock } from '../clock';
 import { SandboxLogger } from '../util/logger';
 import { DagProcessor } from './dagProcessor';
-import { KpoRunner } from './kpoRunner';
 import { newTaskInstances, queuedRun, runIdFor } from './runs';
 import { nextSlot } from './schedule';
 import { AirflowState } from './state';
-import { DagRecord, RunRecord } from './types';
+import { TaskSpec } from './dagFile';
+import { DagRecord, RunRecord, TaskInstanceRecord } from './types';
+
+/** The executor the scheduler hands tries to (the KubernetesExecutor). */
+export interface TaskExecutor {
+  /** Queues the next try of a task instance. */
+  queueTask(run: RunRecord, ti: TaskInstanceRecord, task: TaskSpec): void;
+  /** Fails a running try whose pod did not start before its deadline. */
+  failStartTimeout(ti: TaskInstanceRecord): void;
+}
 
 /** Options of {@link Scheduler}. */
 export type SchedulerOptions = {
@@ -20,7 +28,7 @@ export type SchedulerOptions = {
   clock: Clock;
   logger: SandboxLogger;
   processor: DagProcessor;
-  runner: KpoRunner;
+  executor: TaskExecutor;
 };
 
 /** The body of a manual trigger. */
@@ -254,7 +262,7 @@ export class Scheduler {
   /** Moves each running run on: retries due, start timeouts, the next scheduled task, or the run's end state. */
   private async advanceRuns() {
     const now = this.options.clock.now();
-    const runner = this.options.runner;
+    const executor = this.options.executor;
     for (const run of this.state.runs) {
       if (run.state !== 'running') continue;
       const dag = this.state.dags.get(run.dag_id);
@@ -274,7 +282,7 @@ export class Scheduler {
             now.getTime() >= new Date(retrying.retryAt).getTime())
         ) {
           retrying.retryAt = null;
-          await runner.startTask(run, retrying, task);
+          executor.queueTask(run, retrying, task);
         } else if (!task) {
           retrying.state = 'failed';
           this.state.changed();
@@ -287,7 +295,7 @@ export class Scheduler {
           runningTi.state === 'running' &&
           now.getTime() > new Date(runningTi.startDeadline).getTime()
         ) {
-          await runner.failStartTimeout(run, runningTi, dag);
+          executor.failStartTimeout(runningTi);
         }
         continue;
       }
@@ -305,7 +313,7 @@ export class Scheduler {
           this.tickAgain = true;
           continue;
         }
-        await runner.startTask(run, next, task);
+        executor.queueTask(run, next, task);
         continue;
       }
       const failed = tis.some(

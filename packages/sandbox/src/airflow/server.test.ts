@@ -5,7 +5,7 @@
 
 import request from 'supertest';
 import { ManualClock } from '../clock';
-import { dagRepositoryFiles } from '../seedContent';
+import { crawlerDagFiles } from '../seedContent';
 import {
   finishPod,
   startTestAirflow,
@@ -25,7 +25,7 @@ describe('Airflow 2 API (/api/v1)', () => {
     env = await startTestAirflow({
       version: 'v1',
       clock,
-      files: dagRepositoryFiles(),
+      files: crawlerDagFiles(),
       generatedDags: 250,
     });
   });
@@ -175,7 +175,8 @@ describe('Airflow 2 API (/api/v1)', () => {
     )}/taskInstances/crawl/logs/1`;
     const log = await get(logUrl);
     expect(log.body.content).toMatch(
-      /^\[\('airflow2-scheduler-0', ["']\*\*\* Found local files:\\n/,
+      // The hostname is the KubernetesExecutor worker pod that ran the try.
+      /^\[\('news-crawler-crawl-[a-z0-9]{8}', ["']\*\*\* Found local files:\\n/,
     );
     expect(log.body.content).toContain(
       'INFO - [base] crawling https://example.com/news\\n',
@@ -183,7 +184,9 @@ describe('Airflow 2 API (/api/v1)', () => {
     const more = await get(
       `${logUrl}?token=${encodeURIComponent(log.body.continuation_token)}`,
     );
-    expect(more.body.content).toBe("[('airflow2-scheduler-0', '')]");
+    expect(more.body.content).toMatch(
+      /^\[\('news-crawler-crawl-[a-z0-9]{8}', ''\)\]$/,
+    );
     // werkzeug's best_match: Accept */* prefers text/plain, the first type Airflow 2 offers.
     const anyType = await get(logUrl).set('Accept', '*/*');
     expect(anyType.type).toBe('text/plain');
@@ -263,7 +266,7 @@ describe('Airflow 3 API (/api/v2)', () => {
     env = await startTestAirflow({
       version: 'v2',
       clock,
-      files: dagRepositoryFiles(),
+      files: crawlerDagFiles(),
       tokenExpirySeconds: 3600,
     });
     const res = await request(env.url)
@@ -327,7 +330,7 @@ describe('Airflow 3 API (/api/v2)', () => {
       is_stale: false,
       timetable_summary: '@hourly',
       bundle_name: 'dags-folder',
-      relative_fileloc: 'dags/price_crawler.py',
+      relative_fileloc: 'price_crawler.py',
       tags: [
         {
           name: 'crawler',
@@ -481,7 +484,7 @@ describe('Airflow 3 API (/api/v2)', () => {
   it('should list import errors relative to the bundle and filter by filename_pattern', async () => {
     const all = await get('/api/v2/importErrors');
     expect(all.body.import_errors[0]).toMatchObject({
-      filename: 'dags/price_crawler_backfill.py',
+      filename: 'price_crawler_backfill.py',
       bundle_name: 'dags-folder',
     });
     expect(

@@ -27,7 +27,8 @@ export type PersistedState = {
   runs: RunRecord[];
   taskInstances: TaskInstanceRecord[];
   importErrors: ImportErrorRecord[];
-  nextIds: { run: number; importError: number };
+  /** `job`: the next scheduler job id (absent in files written before it existed). */
+  nextIds: { run: number; importError: number; job?: number };
 };
 
 /** How long state writes are coalesced, in ms. */
@@ -39,7 +40,7 @@ function emptyState(): PersistedState {
     runs: [],
     taskInstances: [],
     importErrors: [],
-    nextIds: { run: 1, importError: 1 },
+    nextIds: { run: 1, importError: 1, job: 1 },
   };
 }
 
@@ -62,6 +63,7 @@ export class AirflowState {
   private readonly store: StateStore<PersistedState>;
   private nextRunId: number;
   private nextImportErrorId: number;
+  private nextJobId: number;
 
   constructor(options: { file?: string; clock: Clock; logger: SandboxLogger }) {
     try {
@@ -86,6 +88,7 @@ export class AirflowState {
         this.importErrors.set(ie.filename, ie);
       this.nextRunId = loaded.nextIds.run;
       this.nextImportErrorId = loaded.nextIds.importError;
+      this.nextJobId = loaded.nextIds.job ?? 1;
       this.persistedDags = loaded.dags;
     } catch (e) {
       throw new Error(
@@ -130,6 +133,13 @@ export class AirflowState {
     return this.nextRunId++;
   }
 
+  /** A new scheduler job id (each scheduler start is a job; worker pods carry it as `airflow-worker`). */
+  takeJobId(): number {
+    const id = this.nextJobId++;
+    this.changed();
+    return id;
+  }
+
   takeImportErrorId(): number {
     return this.nextImportErrorId++;
   }
@@ -153,23 +163,19 @@ export class AirflowState {
     );
   }
 
-  /** Appends a line to the log of the task instance's current try. */
+  /** Appends a line to the log of the task instance's current try; returns it. */
   appendLog(
     ti: TaskInstanceRecord,
     level: LogEntry['level'],
     event: string,
     logger: string,
     source: string,
-  ): void {
+  ): LogEntry {
     const key = String(ti.try_number);
-    (ti.logs[key] ??= []).push({
-      timestamp: this.now(),
-      level,
-      event,
-      logger,
-      source,
-    });
+    const entry = { timestamp: this.now(), level, event, logger, source };
+    (ti.logs[key] ??= []).push(entry);
     this.changed();
+    return entry;
   }
 
   private snapshot(): PersistedState {
@@ -188,7 +194,11 @@ export class AirflowState {
       runs: this.runs,
       taskInstances: this.taskInstances,
       importErrors: [...this.importErrors.values()],
-      nextIds: { run: this.nextRunId, importError: this.nextImportErrorId },
+      nextIds: {
+        run: this.nextRunId,
+        importError: this.nextImportErrorId,
+        job: this.nextJobId,
+      },
     };
   }
 }

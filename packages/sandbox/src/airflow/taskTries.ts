@@ -6,21 +6,24 @@
 import { Clock } from '../clock';
 import { TaskSpec } from './dagFile';
 import { executingLine, markingLine, TASK_LOGGER, tiRepr } from './kpoText';
+import { PyException, tracebackText } from './kpoTracebacks';
 import { AirflowState } from './state';
 import { LogEntry, RunRecord, TaskInstanceRecord } from './types';
 
 /**
- * The task-instance side of a try, as Airflow's task runner logs it: starting a try, and its end as success,
- * up_for_retry (while retries remain, after `retry_delay` on the clock) or failed.
+ * The task-instance side of a try, as Airflow's scheduler and task runner record it: queued for the executor, started
+ * by a worker (the task runner's first log lines), and its end as success, up_for_retry (while retries remain, after
+ * `retry_delay` on the clock) or failed — with the exception in the log, or, when the executor reports the failure of
+ * a try that never started, without a log line.
  */
 export class TaskTries {
   constructor(
     private readonly state: AirflowState,
     private readonly options: {
-      /** The worker's hostname. */
-      hostname: string;
       airflowMajor: 2 | 3;
       clock: Clock;
+      /** Sees every task-log line (the worker copies them to its container log). */
+      onLog?: (ti: TaskInstanceRecord, entry: LogEntry) => void;
     },
   ) {}
 
@@ -32,27 +35,41 @@ export class TaskTries {
     logger: string,
     source: string,
   ): void {
-    this.state.appendLog(ti, level, event, logger, source);
+    const entry = this.state.appendLog(ti, level, event, logger, source);
+    this.options.onLog?.(ti, entry);
   }
 
-  /** Starts the next try: state running, and the task runner's first log lines. */
-  begin(run: RunRecord, ti: TaskInstanceRecord): void {
+  /** The scheduler hands the next try to the executor: state queued, no worker yet. */
+  queue(ti: TaskInstanceRecord): void {
     const now = this.state.now();
     ti.try_number += 1;
-    ti.state = 'running';
-    ti.pod = null;
-    ti.podPhaseLogged = null;
+    ti.state = 'queued';
     ti.queued_when = now;
-    ti.start_date = now;
+    ti.start_date = null;
     ti.end_date = null;
-    ti.hostname = this.options.hostname;
+    ti.hostname = null;
+    ti.pid = null;
+    ti.pod = null;
+    ti.workerPod = null;
+    ti.podPhaseLogged = null;
+    ti.podScheduled = false;
+    ti.startDeadline = null;
+    this.state.changed();
+  }
+
+  /** A worker (`hostname`) starts the queued try: state running, and the task runner's first log lines. */
+  begin(run: RunRecord, ti: TaskInstanceRecord, hostname: string): void {
+    ti.state = 'running';
+    ti.start_date = this.state.now();
+    ti.hostname = hostname;
     ti.pid = 1000 + Math.floor(Math.random() * 30000);
     this.log(
       ti,
       'info',
-      `Dependencies all met for dep_context=non-requeueable deps ti=${tiRepr(
-        ti,
-      )}`,
+      `Dependencies all met for dep_context=non-requeueable deps ti=${tiRepr({
+        ...ti,
+        state: 'queued',
+      })}`,
       TASK_LOGGER,
       'taskinstance.py:2612',
     );
@@ -72,37 +89,30 @@ export class TaskTries {
     );
   }
 
-  /** Ends the try with an exception: up_for_retry while `task` has retries left, else failed. */
+  /** Ends the try with an exception (and those it was raised while handling): up_for_retry or failed. */
   fail(
     run: RunRecord,
     ti: TaskInstanceRecord,
     task: TaskSpec | undefined,
-    error: string,
-    traceback: string[],
+    chain: PyException[],
   ): void {
-    const now = this.state.now();
     this.log(
       ti,
       'error',
-      `Task failed with exception\nTraceback (most recent call last):\n${traceback.join(
-        '\n',
-      )}\n${error}`,
+      `Task failed with exception\n${tracebackText(chain)}`,
       TASK_LOGGER,
       'taskinstance.py:3310',
     );
-    ti.end_date = now;
-    ti.startDeadline = null;
-    if (task && ti.try_number <= ti.max_tries) {
-      // Another try follows after retry_delay on the sandbox clock.
-      ti.state = 'up_for_retry';
-      ti.retryAt = new Date(
-        this.options.clock.now().getTime() + task.retry_delay_seconds * 1000,
-      ).toISOString();
-      this.markAs('UP_FOR_RETRY', run, ti, now);
-    } else {
-      ti.state = 'failed';
-      this.markAs('FAILED', run, ti, now);
-    }
+    this.end(run, ti, task, true);
+  }
+
+  /** The executor reports a failed try that never ran (no worker log): up_for_retry or failed, nothing logged. */
+  failQueued(
+    run: RunRecord,
+    ti: TaskInstanceRecord,
+    task: TaskSpec | undefined,
+  ): void {
+    this.end(run, ti, task, false);
   }
 
   /** Ends the try successfully. */
@@ -112,6 +122,29 @@ export class TaskTries {
     ti.end_date = now;
     ti.startDeadline = null;
     this.markAs('SUCCESS', run, ti, now);
+  }
+
+  private end(
+    run: RunRecord,
+    ti: TaskInstanceRecord,
+    task: TaskSpec | undefined,
+    logged: boolean,
+  ): void {
+    const now = this.state.now();
+    ti.end_date = now;
+    ti.startDeadline = null;
+    if (task && ti.try_number <= ti.max_tries) {
+      // Another try follows after retry_delay on the sandbox clock.
+      ti.state = 'up_for_retry';
+      ti.retryAt = new Date(
+        this.options.clock.now().getTime() + task.retry_delay_seconds * 1000,
+      ).toISOString();
+      if (logged) this.markAs('UP_FOR_RETRY', run, ti, now);
+    } else {
+      ti.state = 'failed';
+      if (logged) this.markAs('FAILED', run, ti, now);
+    }
+    this.state.changed();
   }
 
   private markAs(

@@ -87,9 +87,16 @@ export type TaskInstanceRecord = {
   scheduled_when: string | null;
   hostname: string | null;
   pid: number | null;
+  /** The KubernetesPodOperator's pod of the current try. */
   pod: { namespace: string; name: string } | null;
+  /** The KubernetesExecutor's worker pod of the current try (namespace `airflow`). */
+  workerPod?: { namespace: string; name: string } | null;
+  /** The last pod status the operator logged during start-up (to log each change once). */
   podPhaseLogged: string | null;
+  /** When the operator gives up waiting for the pod to leave Pending (sandbox clock). */
   startDeadline: string | null;
+  /** Whether the operator has seen the pod's PodScheduled condition (provider ≥ 10.5: the startup timeout runs). */
+  podScheduled?: boolean;
   /** When an up_for_retry task may start its next try. */
   retryAt?: string | null;
   logs: Record<string, LogEntry[]>;

@@ -18,6 +18,7 @@ import { Ec2Service } from './ec2/service';
 import { EcrService } from './ecr/service';
 import { EksService } from './eks/service';
 import { IamService } from './iam/service';
+import { StsService } from './sts/service';
 import { AwsAccount, AwsState, initialAwsState } from './state';
 
 export type { NowSource } from '../state/StateStore';
@@ -40,6 +41,8 @@ export type {
   FargateSelector,
 } from './eks/fargate';
 export type { IamRoleRecord } from './iam/service';
+export type { CallerIdentity, StsSession } from './sts/service';
+export type { SubnetEgress } from './ec2/service';
 
 /**
  * The AWS stand-ins (CodeCommit, ECR, EKS, IAM, EC2 and the CodeBuild stand-in's build records) over one state store,
@@ -55,9 +58,11 @@ export class AwsWorld implements AwsAccount {
   readonly codecommit: CodeCommitService;
   readonly ecr: EcrService;
   readonly eks: EksService;
-  /** The cluster's VPC, read-only. */
+  /** The cluster's VPC: subnets, route tables, NAT gateway, VPC endpoints. */
   readonly ec2: Ec2Service;
   readonly iam: IamService;
+  /** Caller identities and AssumeRole sessions. */
+  readonly sts: StsService;
   /** The CodeBuild stand-in's build records. */
   readonly builds: BuildRecords;
   private readonly store: StateStore<AwsState>;
@@ -85,7 +90,8 @@ export class AwsWorld implements AwsAccount {
       options.delays?.fargateProfileMs ??
         SANDBOX_DEFAULT_DELAYS.fargateProfileMs,
     );
-    this.ec2 = new Ec2Service(this, name => this.eks.cluster(name));
+    this.ec2 = new Ec2Service(this.store, this, name => this.eks.cluster(name));
+    this.sts = new StsService(this.store, this, this.iam);
     this.ecr = new EcrService(this.store, this);
     this.codecommit = new CodeCommitService(this.store, this, this.dataDir);
     this.builds = new BuildRecords(this.store);

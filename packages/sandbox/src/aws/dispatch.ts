@@ -175,7 +175,7 @@ export function awsDispatchTable(world: AwsWorld): DispatchTable {
     ecrModule(world.ecr, world.accountId),
     eksModule(world.eks),
     iamModule(world.iam),
-    stsModule(world),
+    stsModule(world.sts),
     ec2Module(world.ec2, world.accountId),
   ]);
 }

@@ -35,7 +35,8 @@ export interface AwsServerOptions {
 /**
  * One HTTP endpoint for the AWS SDK v3 (`endpoint` / `AWS_ENDPOINT_URL`): CodeCommit and ECR (awsJson1_1), EKS
  * (restJson1), STS and IAM (awsQuery), EC2 (ec2 query). Every request must carry a SigV4 signature made with the dummy
- * credentials; it is then dispatched to its service's handler through the dispatch table.
+ * credentials or temporary credentials from STS AssumeRole (with their session token); it is then dispatched to its
+ * service's handler through the dispatch table.
  */
 export async function startAwsServer(
   options: AwsServerOptions,
@@ -59,7 +60,13 @@ export async function startAwsServer(
     try {
       const body = await readBody(req);
       const request = table.recognise(req, url, body, ctx);
-      checkSignature(req, rawUrl, body, credentials, ctx);
+      checkSignature(
+        req,
+        rawUrl,
+        body,
+        { credentials, sts: options.world.sts },
+        ctx,
+      );
       const result = await table.call(
         request,
         req.method ?? 'GET',

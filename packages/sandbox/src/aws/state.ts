@@ -5,9 +5,11 @@
 
 import type { BuildsState } from './codebuild/service';
 import type { CodeCommitState } from './codecommit/records';
+import type { Ec2State } from './ec2/network';
 import type { EcrState } from './ecr/service';
 import type { EksState } from './eks/service';
 import type { IamState } from './iam/service';
+import type { StsState } from './sts/service';
 
 /**
  * The document persisted as `<dataDir>/aws.json`: one slice per service, each owned by that service's module. Its
@@ -17,6 +19,8 @@ export type AwsState = CodeCommitState &
   EcrState &
   EksState &
   IamState &
+  Ec2State &
+  StsState &
   BuildsState;
 
 /** The state of a fresh data folder (the EKS module adds the sandbox cluster). */

@@ -3,330 +3,378 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
-/** git-sync v4 settings the sandbox honours, resolved from a container's environment. */
+import { Env, EnvParseError, EnvReader } from './env';
+
+export { parseGoDuration } from './env';
+
+/** The git-sync release whose flags, messages and behaviour the sandbox models (see the README). */
+export const GIT_SYNC_VERSION = 'v4.4.2';
+/** Its image. */
+export const GIT_SYNC_IMAGE = `registry.k8s.io/git-sync/git-sync:${GIT_SYNC_VERSION}`;
+
+/** git-sync's settings as the sandbox uses them, resolved from a container's environment. */
 export type GitSyncConfig = {
   repo: string;
   ref: string;
+  /** `--root` inside the container (the sandbox keeps the files in its own folder per pod). */
+  root: string;
+  link: string;
+  depth: number;
   periodMs: number;
+  syncTimeoutMs: number;
+  oneTime: boolean;
+  maxFailures: number;
   username?: string;
   password?: string;
-  link?: string;
-  depth: number;
-  maxFailures: number;
+  passwordFile?: string;
+  /** `--http-bind` (the HTTP endpoint is served only when set). */
+  httpBind?: string;
+  httpMetrics: boolean;
+  httpPprof: boolean;
 };
 
-/** A line git-sync prints while reading its flags: info lines go to the JSON log, stderr lines are printed raw. */
+/** A line git-sync prints while reading its flags: stderr lines are printed raw, info lines go to the JSON log. */
 export type ConfigMessage =
   | { kind: 'info'; msg: string; line: number }
   | { kind: 'stderr'; text: string };
 
-/** The outcome of reading the environment: a config, or the fatal error git-sync exits with. */
+/** The outcome of reading the environment: a config, or the lines git-sync prints before it exits 1. */
 export type ResolvedConfig =
   | { ok: true; config: GitSyncConfig; messages: ConfigMessage[] }
-  | { ok: false; error: string; messages: ConfigMessage[] };
+  | { ok: false; fatal: string[]; messages: ConfigMessage[] };
 
-const UNITS: Record<string, number> = {
-  ns: 1e-6,
-  us: 1e-3,
-  µs: 1e-3,
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-};
-
-/**
- * Parses a Go duration ("10s", "1m30s", "250ms", "1.5h") into milliseconds, as Go's time.ParseDuration does
- * (a unit is required except for "0"). Returns undefined for text Go would reject.
- */
-export function parseGoDuration(text: string): number | undefined {
-  const input = text.trim();
-  if (input === '0') {
-    return 0;
-  }
-  const match = /^([-+]?)((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|ms|s|m|h))+$/.test(
-    input,
-  );
-  if (!match) {
-    return undefined;
-  }
-  const sign = input.startsWith('-') ? -1 : 1;
-  let total = 0;
-  for (const part of input
-    .replace(/^[-+]/, '')
-    .matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/g)) {
-    total += parseFloat(part[1]) * UNITS[part[2]];
-  }
-  return sign * total;
-}
-
-/**
- * Reads one setting the way git-sync v4.4+'s env.go does: the primary key first, then each alternative
- * (old v3 name); the last one set wins and git-sync prints `env $X was overridden by $Y` to stderr.
- */
-function envString(
-  env: Record<string, string | undefined>,
-  messages: ConfigMessage[],
-  key: string,
-  ...alts: string[]
-): string | undefined {
-  let found = 0;
-  let result: string | undefined;
-  let resultKey = key;
-  for (const candidate of [key, ...alts]) {
-    const value = env[candidate];
-    if (value !== undefined) {
-      result = value;
-      resultKey = candidate;
-      found++;
-    }
-  }
-  if (found > 1) {
-    messages.push({
-      kind: 'stderr',
-      text: `env $${key} was overridden by $${resultKey}`,
-    });
-  }
-  return result;
-}
-
-function envInt(
-  env: Record<string, string | undefined>,
-  messages: ConfigMessage[],
-  def: number,
-  key: string,
-  ...alts: string[]
-): number | string {
-  const value = envString(env, messages, key, ...alts);
-  if (value === undefined || value === '') {
-    return def;
-  }
-  const n = Number(value);
-  if (!Number.isInteger(n)) {
-    return `ERROR: invalid env ${key}=${JSON.stringify(value)}: not an integer`;
-  }
-  return n;
-}
-
-/** The settings as the environment gives them, before the deprecated flags and the checks are applied. */
-type EnvSettings = {
-  repo: string;
-  ref: string;
-  branch: string;
-  rev: string;
-  periodText?: string;
-  wait?: string;
-  username?: string;
-  password?: string;
-  link?: string;
-  dest?: string;
-  /** A number, or the error text of a value that is not an integer. */
-  depth: number | string;
-  /** A number, or the error text of a value that is not an integer. */
-  maxFailures: number | string;
-  maxSyncFailures?: string;
-};
-
-/** A setting git-sync rejects: the fatal error it exits with. */
-type Invalid = { error: string };
-
-/** Reads the settings in git-sync's flag order (which orders the `overridden` messages). */
-function readEnvSettings(
-  env: Record<string, string | undefined>,
-  messages: ConfigMessage[],
-): EnvSettings {
-  return {
-    repo: envString(env, messages, 'GITSYNC_REPO', 'GIT_SYNC_REPO') ?? '',
-    ref: envString(env, messages, 'GITSYNC_REF') ?? 'HEAD',
-    branch: env.GIT_SYNC_BRANCH ?? '',
-    rev: env.GIT_SYNC_REV ?? '',
-    periodText: envString(env, messages, 'GITSYNC_PERIOD', 'GIT_SYNC_PERIOD'),
-    wait: env.GIT_SYNC_WAIT,
-    username: envString(env, messages, 'GITSYNC_USERNAME', 'GIT_SYNC_USERNAME'),
-    password: envString(env, messages, 'GITSYNC_PASSWORD', 'GIT_SYNC_PASSWORD'),
-    link: envString(env, messages, 'GITSYNC_LINK', 'GIT_SYNC_LINK'),
-    dest: env.GIT_SYNC_DEST,
-    depth: envInt(env, messages, 1, 'GITSYNC_DEPTH', 'GIT_SYNC_DEPTH'),
-    maxFailures: envInt(
-      env,
-      messages,
-      0,
-      'GITSYNC_MAX_FAILURES',
-      'GIT_SYNC_MAX_FAILURES',
+/** The flags as the environment sets them, in main.go's definition order (which orders the env warnings). */
+function readFlags(r: EnvReader) {
+  const f = {
+    verbose: r.int(0, 'GITSYNC_VERBOSE'),
+    repo: r.string('', 'GITSYNC_REPO', 'GIT_SYNC_REPO'),
+    ref: r.string('HEAD', 'GITSYNC_REF'),
+    depth: r.int(1, 'GITSYNC_DEPTH', 'GIT_SYNC_DEPTH'),
+    submodules: r.string(
+      'recursive',
+      'GITSYNC_SUBMODULES',
+      'GIT_SYNC_SUBMODULES',
     ),
-    maxSyncFailures: env.GIT_SYNC_MAX_SYNC_FAILURES,
+    sparse: r.string(
+      '',
+      'GITSYNC_SPARSE_CHECKOUT_FILE',
+      'GIT_SYNC_SPARSE_CHECKOUT_FILE',
+    ),
+    root: r.string('', 'GITSYNC_ROOT', 'GIT_SYNC_ROOT'),
+    link: r.string('', 'GITSYNC_LINK', 'GIT_SYNC_LINK'),
+    errorFile: r.string('', 'GITSYNC_ERROR_FILE', 'GIT_SYNC_ERROR_FILE'),
+    periodMs: r.duration(10_000, 'GITSYNC_PERIOD', 'GIT_SYNC_PERIOD'),
+    syncTimeoutMs: r.duration(
+      120_000,
+      'GITSYNC_SYNC_TIMEOUT',
+      'GIT_SYNC_SYNC_TIMEOUT',
+    ),
+    oneTime: r.bool(false, 'GITSYNC_ONE_TIME', 'GIT_SYNC_ONE_TIME'),
+    syncOnSignal: r.string(
+      '',
+      'GITSYNC_SYNC_ON_SIGNAL',
+      'GIT_SYNC_SYNC_ON_SIGNAL',
+    ),
+    maxFailures: r.int(0, 'GITSYNC_MAX_FAILURES', 'GIT_SYNC_MAX_FAILURES'),
+    touchFile: r.string('', 'GITSYNC_TOUCH_FILE', 'GIT_SYNC_TOUCH_FILE'),
+    addUser: r.bool(false, 'GITSYNC_ADD_USER', 'GIT_SYNC_ADD_USER'),
+    groupWrite: r.bool(false, 'GITSYNC_GROUP_WRITE', 'GIT_SYNC_GROUP_WRITE'),
+    staleTimeoutMs: r.duration(0, 'GITSYNC_STALE_WORKTREE_TIMEOUT'),
+    exechookCommand: r.string(
+      '',
+      'GITSYNC_EXECHOOK_COMMAND',
+      'GIT_SYNC_EXECHOOK_COMMAND',
+    ),
+    exechookTimeoutMs: r.duration(
+      30_000,
+      'GITSYNC_EXECHOOK_TIMEOUT',
+      'GIT_SYNC_EXECHOOK_TIMEOUT',
+    ),
+    exechookBackoffMs: r.duration(
+      3_000,
+      'GITSYNC_EXECHOOK_BACKOFF',
+      'GIT_SYNC_EXECHOOK_BACKOFF',
+    ),
+    webhookUrl: r.string('', 'GITSYNC_WEBHOOK_URL', 'GIT_SYNC_WEBHOOK_URL'),
+    webhookMethod: r.string(
+      'POST',
+      'GITSYNC_WEBHOOK_METHOD',
+      'GIT_SYNC_WEBHOOK_METHOD',
+    ),
+    webhookSuccess: r.int(
+      200,
+      'GITSYNC_WEBHOOK_SUCCESS_STATUS',
+      'GIT_SYNC_WEBHOOK_SUCCESS_STATUS',
+    ),
+    webhookTimeoutMs: r.duration(
+      1_000,
+      'GITSYNC_WEBHOOK_TIMEOUT',
+      'GIT_SYNC_WEBHOOK_TIMEOUT',
+    ),
+    webhookBackoffMs: r.duration(
+      3_000,
+      'GITSYNC_WEBHOOK_BACKOFF',
+      'GIT_SYNC_WEBHOOK_BACKOFF',
+    ),
+    username: r.string('', 'GITSYNC_USERNAME', 'GIT_SYNC_USERNAME'),
+    password: r.string('', 'GITSYNC_PASSWORD', 'GIT_SYNC_PASSWORD'),
+    passwordFile: r.string(
+      '',
+      'GITSYNC_PASSWORD_FILE',
+      'GIT_SYNC_PASSWORD_FILE',
+    ),
+    credential: r.string('', 'GITSYNC_CREDENTIAL'),
+    sshKeyFiles: r.stringArray(
+      '/etc/git-secret/ssh',
+      'GITSYNC_SSH_KEY_FILE',
+      'GIT_SYNC_SSH_KEY_FILE',
+      'GIT_SSH_KEY_FILE',
+    ),
+    sshKnownHosts: r.bool(
+      true,
+      'GITSYNC_SSH_KNOWN_HOSTS',
+      'GIT_SYNC_KNOWN_HOSTS',
+      'GIT_KNOWN_HOSTS',
+    ),
+    sshKnownHostsFile: r.string(
+      '/etc/git-secret/known_hosts',
+      'GITSYNC_SSH_KNOWN_HOSTS_FILE',
+      'GIT_SYNC_SSH_KNOWN_HOSTS_FILE',
+      'GIT_SSH_KNOWN_HOSTS_FILE',
+    ),
+    cookieFile: r.bool(
+      false,
+      'GITSYNC_COOKIE_FILE',
+      'GIT_SYNC_COOKIE_FILE',
+      'GIT_COOKIE_FILE',
+    ),
+    askPassUrl: r.string(
+      '',
+      'GITSYNC_ASKPASS_URL',
+      'GIT_SYNC_ASKPASS_URL',
+      'GIT_ASKPASS_URL',
+    ),
+    git: r.string('git', 'GITSYNC_GIT', 'GIT_SYNC_GIT'),
+    gitConfig: r.string('', 'GITSYNC_GIT_CONFIG', 'GIT_SYNC_GIT_CONFIG'),
+    gitGc: r.string('always', 'GITSYNC_GIT_GC', 'GIT_SYNC_GIT_GC'),
+    httpBind: r.string('', 'GITSYNC_HTTP_BIND', 'GIT_SYNC_HTTP_BIND'),
+    httpMetrics: r.bool(false, 'GITSYNC_HTTP_METRICS', 'GIT_SYNC_HTTP_METRICS'),
+    httpPprof: r.bool(false, 'GITSYNC_HTTP_PPROF', 'GIT_SYNC_HTTP_PPROF'),
   };
+  // The obsolete flags, kept for compatibility: one (old) name each, so no env warnings.
+  const deprecated = {
+    branch: r.string('', 'GIT_SYNC_BRANCH'),
+    chmod: r.int(0, 'GIT_SYNC_PERMISSIONS'),
+    dest: r.string('', 'GIT_SYNC_DEST'),
+    maxSyncFailures: r.int(0, 'GIT_SYNC_MAX_SYNC_FAILURES'),
+    rev: r.string('', 'GIT_SYNC_REV'),
+    syncHookCommand: r.string('', 'GIT_SYNC_HOOK_COMMAND'),
+    timeout: r.int(0, 'GIT_SYNC_TIMEOUT'),
+    wait: r.float(0, 'GIT_SYNC_WAIT'),
+  };
+  return { ...f, deprecated };
 }
 
-/** --ref, overridden by the deprecated --branch (unless --rev names another revision) or --rev. */
-function resolveRef(settings: EnvSettings, messages: ConfigMessage[]): string {
-  const { branch, rev } = settings;
+type Flags = ReturnType<typeof readFlags>;
+
+/** A fatal configuration error: main.go's fatalConfigError (message, usage, message again; exit 1). */
+class ConfigError extends Error {}
+
+/** What the back-compat handling logs (caller lines are the sandbox's fixed values, see the README). */
+function info(messages: ConfigMessage[], msg: string, line: number) {
+  messages.push({ kind: 'info', msg, line });
+}
+
+/** --ref from the deprecated --branch / --rev (the branch trap of domain-facts §2.2). */
+function resolveRef(f: Flags, messages: ConfigMessage[]): string {
+  const { branch, rev } = f.deprecated;
   if (branch !== '' && (rev === '' || rev === 'HEAD')) {
-    messages.push({
-      kind: 'info',
-      msg: 'setting --ref from deprecated --branch',
-      line: 424,
-    });
+    info(messages, 'setting --ref from deprecated --branch', 460);
     return branch;
   }
-  if (rev !== '') {
-    messages.push({
-      kind: 'info',
-      msg: 'setting --ref from deprecated --rev',
-      line: 428,
-    });
+  if (rev !== '' && branch === '') {
+    info(messages, 'setting --ref from deprecated --rev', 464);
     return rev;
   }
-  return settings.ref;
+  if (branch !== '' && rev !== '') {
+    throw new ConfigError(
+      "deprecated flag combo: can't set --ref from deprecated --branch and --rev (one or the other is OK)",
+    );
+  }
+  return f.ref;
 }
 
-/** --period in ms (default 10 s), overridden by the deprecated --wait in seconds; at least 10 ms. */
-function resolvePeriod(
-  settings: EnvSettings,
-  messages: ConfigMessage[],
-): number | Invalid {
-  const { periodText, wait } = settings;
-  let periodMs = 10_000;
-  if (periodText !== undefined && periodText !== '') {
-    const parsed = parseGoDuration(periodText);
-    if (parsed === undefined) {
-      return {
-        error: `ERROR: invalid env GITSYNC_PERIOD=${JSON.stringify(
-          periodText,
-        )}: time: invalid duration ${JSON.stringify(periodText)}`,
-      };
-    }
-    periodMs = parsed;
+/** main.go's checks in its order; throws {@link ConfigError} for the first one that fails. */
+function validate(f: Flags, messages: ConfigMessage[]): GitSyncConfig {
+  if (f.repo === '')
+    throw new ConfigError('required flag: --repo must be specified');
+  const ref = resolveRef(f, messages);
+  if (ref === '')
+    throw new ConfigError('required flag: --ref must be specified');
+  if (f.depth < 0)
+    throw new ConfigError(
+      'invalid flag: --depth must be greater than or equal to 0',
+    );
+  if (!['recursive', 'shallow', 'off'].includes(f.submodules))
+    throw new ConfigError(
+      'invalid flag: --submodules must be one of "recursive", "shallow", or "off"',
+    );
+  if (!['auto', 'always', 'aggressive', 'off'].includes(f.gitGc))
+    throw new ConfigError(
+      'invalid flag: --git-gc must be one of "auto", "always", "aggressive", or "off"',
+    );
+  let link = f.link;
+  if (f.deprecated.dest !== '') {
+    info(messages, 'setting --link from deprecated --dest', 493);
+    link = f.deprecated.dest;
   }
-  if (wait !== undefined && wait !== '' && Number(wait) !== 0) {
-    const seconds = Number(wait);
-    if (Number.isNaN(seconds)) {
-      return {
-        error: `ERROR: invalid env GIT_SYNC_WAIT=${JSON.stringify(
-          wait,
-        )}: not a number`,
-      };
-    }
-    messages.push({
-      kind: 'info',
-      msg: 'setting --period from deprecated --wait',
-      line: 468,
-    });
-    periodMs = Math.trunc(seconds * 1000);
+  if (link === '') {
+    const parts = f.repo.replace(/^\/+|\/+$/g, '').split('/');
+    link = parts[parts.length - 1];
   }
-  if (periodMs < 10) {
-    return { error: 'ERROR: --period must be at least 10ms' };
+  let periodMs = f.periodMs;
+  if (f.deprecated.wait !== 0) {
+    info(messages, 'setting --period from deprecated --wait', 502);
+    periodMs = Math.trunc(f.deprecated.wait * 1000);
   }
-  return periodMs;
-}
-
-/** --link, overridden by the deprecated --dest. */
-function resolveLink(
-  settings: EnvSettings,
-  messages: ConfigMessage[],
-): string | undefined {
-  const { dest } = settings;
-  if (dest !== undefined && dest !== '') {
-    messages.push({
-      kind: 'info',
-      msg: 'setting --link from deprecated --dest',
-      line: 456,
-    });
-    return dest;
+  if (periodMs < 10)
+    throw new ConfigError('invalid flag: --period must be at least 10ms');
+  if (f.deprecated.chmod !== 0)
+    throw new ConfigError(
+      'deprecated flag: --change-permissions is no longer supported',
+    );
+  let syncTimeoutMs = f.syncTimeoutMs;
+  if (f.deprecated.timeout !== 0) {
+    info(messages, 'setting --sync-timeout from deprecated --timeout', 530);
+    syncTimeoutMs = f.deprecated.timeout * 1000;
   }
-  return settings.link;
-}
-
-/** --max-failures, overridden by the deprecated --max-sync-failures. */
-function resolveMaxFailures(
-  settings: EnvSettings,
-  messages: ConfigMessage[],
-): number | Invalid {
-  const { maxSyncFailures } = settings;
-  if (maxSyncFailures !== undefined && maxSyncFailures !== '') {
-    const n = Number(maxSyncFailures);
-    if (!Number.isInteger(n)) {
-      return {
-        error: `ERROR: invalid env GIT_SYNC_MAX_SYNC_FAILURES=${JSON.stringify(
-          maxSyncFailures,
-        )}: not an integer`,
-      };
-    }
-    messages.push({
-      kind: 'info',
-      msg: 'setting --max-failures from deprecated --max-sync-failures',
-      line: 506,
-    });
-    return n;
+  if (syncTimeoutMs < 10)
+    throw new ConfigError('invalid flag: --sync-timeout must be at least 10ms');
+  let maxFailures = f.maxFailures;
+  if (f.deprecated.maxSyncFailures !== 0) {
+    info(
+      messages,
+      'setting --max-failures from deprecated --max-sync-failures',
+      539,
+    );
+    maxFailures = f.deprecated.maxSyncFailures;
   }
-  if (typeof settings.maxFailures === 'string') {
-    return { error: settings.maxFailures };
+  if (f.deprecated.syncHookCommand !== '') {
+    info(
+      messages,
+      'setting --exechook-command from deprecated --sync-hook-command',
+      545,
+    );
   }
-  return settings.maxFailures;
-}
-
-/**
- * Resolves git-sync v4's settings from a container environment, with v4.4+'s precedence (old v3 names win over
- * GITSYNC_*), the deprecated GIT_SYNC_BRANCH / GIT_SYNC_REV overriding --ref (the branch trap of
- * domain-facts §2.2), GIT_SYNC_WAIT overriding --period, and GIT_SYNC_DEST / GIT_SYNC_MAX_SYNC_FAILURES.
- */
-export function resolveGitSyncConfig(
-  env: Record<string, string | undefined>,
-): ResolvedConfig {
-  const messages: ConfigMessage[] = [];
-  const fail = (error: string): ResolvedConfig => ({
-    ok: false,
-    error,
-    messages,
-  });
-
-  const settings = readEnvSettings(env, messages);
-  const { repo, depth, username, password } = settings;
-  if (repo === '') {
-    return fail('ERROR: --repo must be specified');
-  }
-  const ref = resolveRef(settings, messages);
-  if (ref === '') {
-    return fail('ERROR: --ref must be specified');
-  }
-  if (typeof depth === 'string') {
-    return fail(depth);
-  }
-  if (depth < 0) {
-    return fail('ERROR: --depth must be greater than or equal to 0');
-  }
-  const periodMs = resolvePeriod(settings, messages);
-  if (typeof periodMs !== 'number') {
-    return fail(periodMs.error);
-  }
-  const link = resolveLink(settings, messages);
-  const maxFailures = resolveMaxFailures(settings, messages);
-  if (typeof maxFailures !== 'number') {
-    return fail(maxFailures.error);
-  }
-  if (password !== undefined && password !== '' && !username) {
-    return fail('ERROR: --password requires --username');
-  }
-
+  validateCredentials(f);
+  if (f.httpBind === '' && f.httpMetrics)
+    throw new ConfigError(
+      'required flag: --http-bind must be specified when --http-metrics is set',
+    );
+  if (f.httpBind === '' && f.httpPprof)
+    throw new ConfigError(
+      'required flag: --http-bind must be specified when --http-pprof is set',
+    );
   return {
-    ok: true,
-    messages,
-    config: {
-      repo,
-      ref,
-      periodMs,
-      username: username || undefined,
-      password: password || undefined,
-      link: link || undefined,
-      depth,
-      maxFailures,
-    },
+    repo: f.repo,
+    ref,
+    root: f.root,
+    link,
+    depth: f.depth,
+    periodMs,
+    syncTimeoutMs,
+    oneTime: f.oneTime,
+    maxFailures,
+    username: f.username || undefined,
+    password: f.password || undefined,
+    passwordFile: f.passwordFile || undefined,
+    httpBind: f.httpBind || undefined,
+    httpMetrics: f.httpMetrics,
+    httpPprof: f.httpPprof,
   };
 }
 
-/** The default --link: the leaf directory of --repo without a `.git` suffix, as git-sync computes it. */
-export function defaultLink(repo: string): string {
-  const trimmed = repo.replace(/\/+$/, '');
-  const leaf = trimmed.slice(trimmed.lastIndexOf('/') + 1);
-  return leaf.replace(/\.git$/, '') || 'repo';
+/** The username / password checks. */
+function validateCredentials(f: Flags) {
+  if (f.username !== '') {
+    if (f.password === '' && f.passwordFile === '')
+      throw new ConfigError(
+        'required flag: $GITSYNC_PASSWORD or --password-file must be specified when --username is specified',
+      );
+    if (f.password !== '' && f.passwordFile !== '')
+      throw new ConfigError(
+        'invalid flag: only one of $GITSYNC_PASSWORD and --password-file may be specified',
+      );
+    if (/^[a-z][a-z0-9+.-]*:\/\/[^/@]*@/i.test(f.repo))
+      throw new ConfigError(
+        'invalid flag: credentials may not be specified in --repo when --username is specified',
+      );
+  } else {
+    if (f.password !== '')
+      throw new ConfigError(
+        'invalid flag: $GITSYNC_PASSWORD may only be specified when --username is specified',
+      );
+    if (f.passwordFile !== '')
+      throw new ConfigError(
+        'invalid flag: --password-file may only be specified when --username is specified',
+      );
+  }
+}
+
+/**
+ * The lines `usage()` prints around a flag error. The sandbox prints the header of git-sync's usage text and leaves
+ * out its long flag list.
+ */
+function usageLines(message: string): string[] {
+  return [
+    message,
+    'Usage: git-sync [FLAGS...]',
+    '',
+    ' FLAGS:',
+    '  (the flag list of `git-sync --help` is not reproduced by the sandbox)',
+    '',
+    message,
+  ];
+}
+
+/**
+ * Resolves git-sync's settings from a container environment as the modelled release does: the env readers of
+ * env.go (deprecation warnings, old names winning), then main.go's back-compat handling — the deprecated
+ * GIT_SYNC_BRANCH / GIT_SYNC_REV overriding --ref (the branch trap of domain-facts §2.2), GIT_SYNC_DEST,
+ * GIT_SYNC_WAIT, GIT_SYNC_TIMEOUT and GIT_SYNC_MAX_SYNC_FAILURES — and its fatal flag checks.
+ */
+export function resolveGitSyncConfig(env: Env): ResolvedConfig {
+  const reader = new EnvReader(env);
+  const infos: ConfigMessage[] = [];
+  const stderr = () =>
+    reader.stderr.map(text => ({ kind: 'stderr' as const, text }));
+  let flags: Flags;
+  try {
+    flags = readFlags(reader);
+  } catch (e) {
+    if (e instanceof EnvParseError) {
+      return { ok: false, fatal: [e.message], messages: stderr() };
+    }
+    throw e;
+  }
+  if (flags.root === '') {
+    return {
+      ok: false,
+      fatal: usageLines('required flag: --root must be specified'),
+      messages: stderr(),
+    };
+  }
+  try {
+    const config = validate(flags, infos);
+    return { ok: true, config, messages: [...stderr(), ...infos] };
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      return {
+        ok: false,
+        fatal: usageLines(e.message),
+        messages: [...stderr(), ...infos],
+      };
+    }
+    throw e;
+  }
 }

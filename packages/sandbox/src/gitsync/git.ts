@@ -7,17 +7,28 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SandboxLogger } from '../util/logger';
-import { GitSyncConfig } from './config';
+import { goQuote } from './env';
 
 /** Credentials of the remote; never on a command line or in a log. */
 export type GitCredentials = { username?: string; password?: string };
 
-type ExecResult = { code: number; stdout: string; stderr: string };
+type ExecResult = {
+  code: number;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+};
+
+/** How git runs: the working folder, the credentials and the sync timeout. */
+export type GitRunOptions = {
+  cwd: string;
+  timeoutMs?: number;
+} & GitCredentials;
 
 /** Runs git without a shell; credentials travel through a credential helper reading the environment. */
 export function runGit(
   args: string[],
-  options: { cwd: string } & GitCredentials,
+  options: GitRunOptions,
 ): Promise<ExecResult> {
   const configArgs: string[] = [];
   const env: NodeJS.ProcessEnv = {
@@ -42,43 +53,107 @@ export function runGit(
     execFile(
       'git',
       [...configArgs, ...args],
-      { cwd: options.cwd, env, maxBuffer: 64 * 1024 * 1024 },
+      {
+        cwd: options.cwd,
+        env,
+        maxBuffer: 64 * 1024 * 1024,
+        timeout: options.timeoutMs ?? 0,
+      },
       (error, stdout, stderr) => {
         let code = 0;
+        let timedOut = false;
         if (error) {
           const raw = (error as { code?: unknown }).code;
           code = typeof raw === 'number' ? raw : 1;
+          timedOut = Boolean((error as { killed?: boolean }).killed);
         }
-        resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+        resolve({
+          code,
+          stdout: String(stdout),
+          stderr: String(stderr),
+          timedOut,
+        });
       },
     );
   });
 }
 
-/** git-sync's error text for a failed command: `Run(git ...): exit status N: { stdout: "...", stderr: "..." }`. */
-function runError(args: string[], result: ExecResult): string {
-  return `Run(git ${args.join(' ')}): exit status ${
-    result.code
-  }: { stdout: ${JSON.stringify(
-    result.stdout.trim(),
-  )}, stderr: ${JSON.stringify(result.stderr.trim())} }`;
+/** The command as git-sync's cmd.Runner logs it: arguments with blanks are quoted. */
+function commandText(args: string[]): string {
+  return ['git', ...args.map(a => (/[ \t\n]/.test(a) ? goQuote(a) : a))].join(
+    ' ',
+  );
+}
+
+/**
+ * git-sync's error for a failed command (pkg/cmd): `Run(git …): exit status N: { stdout: "…", stderr: "…" }` with
+ * git's own output quoted as Go's `%q` does, or `Run(git …): context deadline exceeded: {…}` after the timeout.
+ */
+export function runError(args: string[], result: ExecResult): string {
+  const why = result.timedOut
+    ? 'context deadline exceeded'
+    : `exit status ${result.code}`;
+  return `Run(${commandText(args)}): ${why}: { stdout: ${goQuote(
+    result.stdout,
+  )}, stderr: ${goQuote(result.stderr)} }`;
 }
 
 /** Runs git and throws git-sync's error text when it fails. */
-async function mustRunGit(
+export async function mustRunGit(
   args: string[],
-  options: { cwd: string } & GitCredentials,
-): Promise<ExecResult> {
+  options: GitRunOptions,
+): Promise<string> {
   const result = await runGit(args, options);
-  if (result.code !== 0) {
+  if (result.code !== 0 || result.timedOut) {
     throw new Error(runError(args, result));
   }
-  return result;
+  return result.stdout;
 }
 
-/** `git init -q` of an empty root. */
-export async function initRepo(root: string): Promise<void> {
-  await mustRunGit(['init', '-q'], { cwd: root });
+/** Whether the root holds a usable repository (git-sync's sanity check, reduced to the repository's presence). */
+export function repoUsable(root: string): boolean {
+  return fs.existsSync(path.join(root, '.git', 'HEAD'));
+}
+
+/** Removes the root's contents (not the folder: it is the pod's volume). */
+export function wipeRoot(root: string): void {
+  fs.mkdirSync(root, { recursive: true });
+  for (const entry of fs.readdirSync(root)) {
+    fs.rmSync(path.join(root, entry), { recursive: true, force: true });
+  }
+}
+
+/** `git init -b git-sync` and the `origin` remote, as git-sync's initRepo does. */
+export async function initRepo(
+  root: string,
+  repo: string,
+  options: GitRunOptions,
+): Promise<void> {
+  await mustRunGit(['init', '-b', 'git-sync'], { ...options, cwd: root });
+  await setOrigin(root, repo, options);
+}
+
+/** Points `origin` at the repository (added when missing, changed when different). */
+export async function setOrigin(
+  root: string,
+  repo: string,
+  options: GitRunOptions,
+): Promise<void> {
+  const current = await runGit(['remote', 'get-url', 'origin'], {
+    ...options,
+    cwd: root,
+  });
+  if (current.code !== 0) {
+    await mustRunGit(['remote', 'add', 'origin', repo], {
+      ...options,
+      cwd: root,
+    });
+  } else if (current.stdout.trim() !== repo) {
+    await mustRunGit(['remote', 'set-url', 'origin', repo], {
+      ...options,
+      cwd: root,
+    });
+  }
 }
 
 /**
@@ -102,71 +177,57 @@ export function linkedHash(
   }
 }
 
-/** Asks the remote which commit the ref names (`git ls-remote -q <repo> <ref> <ref>^{}`). */
-export async function remoteHash(
-  root: string,
-  config: GitSyncConfig,
-  creds: GitCredentials,
-): Promise<string> {
-  if (/^[0-9a-f]{40}$/.test(config.ref)) {
-    return config.ref;
-  }
-  const args = ['ls-remote', '-q', config.repo, config.ref, `${config.ref}^{}`];
-  const result = await mustRunGit(args, { cwd: root, ...creds });
-  const lines = result.stdout
-    .split('\n')
-    .map(l => l.trim())
-    .filter(Boolean)
-    .map(l => l.split(/\s+/));
-  const wanted = [
-    config.ref,
-    `refs/heads/${config.ref}`,
-    `refs/tags/${config.ref}`,
-  ];
-  const peeled = lines.find(([, name]) => wanted.some(w => name === `${w}^{}`));
-  const direct = lines.find(([, name]) => wanted.includes(name));
-  const hit = peeled ?? direct;
-  if (!hit) {
-    throw new Error(`ref ${config.ref} does not exist in ${config.repo}`);
-  }
-  return hit[0];
-}
-
-/** `git fetch <repo> <ref> --verbose --no-progress --prune --no-auto-gc [--depth N]` into the root. */
+/**
+ * `git fetch <repo> <ref> --verbose --no-progress --prune --no-auto-gc [--depth N]` into the root, then the commit
+ * it fetched (`git rev-parse FETCH_HEAD^{}`). Throws git-sync's `Run(…)` error with git's own stderr.
+ */
 export async function fetchRef(
   root: string,
-  config: GitSyncConfig,
-  creds: GitCredentials,
-): Promise<void> {
-  const fetchArgs = [
+  repo: string,
+  ref: string,
+  depth: number,
+  options: GitRunOptions,
+): Promise<string> {
+  const args = [
     'fetch',
-    config.repo,
-    config.ref,
+    repo,
+    ref,
     '--verbose',
     '--no-progress',
     '--prune',
     '--no-auto-gc',
-    ...(config.depth > 0 ? ['--depth', String(config.depth)] : []),
+    ...(depth > 0 ? ['--depth', String(depth)] : []),
   ];
-  await mustRunGit(fetchArgs, { cwd: root, ...creds });
+  await mustRunGit(args, { ...options, cwd: root });
+  const out = await mustRunGit(['rev-parse', 'FETCH_HEAD^{}'], {
+    ...options,
+    cwd: root,
+  });
+  return out.trim();
 }
 
 /**
- * Checks `remote` out into the detached worktree `<root>/.worktrees/<remote>`, points `<root>/<link>` at it with an
- * atomic symlink swap, and removes the worktree of `local`, the commit the link pointed at before.
+ * Makes `remote` current: `git reset --soft` of the root; when it changed, a detached worktree
+ * `<root>/.worktrees/<remote>` checked out, `<root>/<link>` pointed at it with an atomic symlink swap, and the
+ * worktree of `local` (the commit the link pointed at before) removed.
  */
 export async function publishWorktree(
   root: string,
   link: string,
   remote: string,
   local: string | undefined,
+  changed: boolean,
+  options: GitRunOptions,
 ): Promise<void> {
+  const at = { ...options, cwd: root };
+  await mustRunGit(['reset', '--soft', remote], at);
+  if (!changed) return;
   const worktree = path.join(root, '.worktrees', remote);
   if (fs.existsSync(worktree)) {
-    await runGit(['worktree', 'remove', '--force', worktree], { cwd: root });
+    await runGit(['worktree', 'remove', '--force', worktree], at);
     fs.rmSync(worktree, { recursive: true, force: true });
   }
-  await runGit(['worktree', 'prune', '--verbose'], { cwd: root });
+  await runGit(['worktree', 'prune', '--verbose'], at);
   await mustRunGit(
     [
       'worktree',
@@ -177,19 +238,25 @@ export async function publishWorktree(
       remote,
       '--no-checkout',
     ],
-    { cwd: root },
+    at,
   );
-  await mustRunGit(['reset', '--hard', remote, '--'], { cwd: worktree });
-  // Atomic publish: a new symlink renamed over the old one.
+  await mustRunGit(['reset', '--hard', remote, '--'], {
+    ...options,
+    cwd: worktree,
+  });
   const linkPath = path.join(root, link);
-  const tmpLink = path.join(root, `tmp-link-${process.pid}`);
+  fs.mkdirSync(path.dirname(linkPath), { recursive: true });
+  const tmpLink = path.join(path.dirname(linkPath), `tmp-link-${process.pid}`);
   fs.rmSync(tmpLink, { force: true });
-  fs.symlinkSync(path.join('.worktrees', remote), tmpLink);
+  fs.symlinkSync(
+    path.relative(path.dirname(linkPath), worktree) || '.',
+    tmpLink,
+  );
   fs.renameSync(tmpLink, linkPath);
   if (local && local !== remote) {
     const old = path.join(root, '.worktrees', local);
-    await runGit(['worktree', 'remove', '--force', old], { cwd: root });
+    await runGit(['worktree', 'remove', '--force', old], at);
     fs.rmSync(old, { recursive: true, force: true });
-    await runGit(['worktree', 'prune'], { cwd: root });
+    await runGit(['worktree', 'prune'], at);
   }
 }

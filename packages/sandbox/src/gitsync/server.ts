@@ -10,7 +10,7 @@ import { SandboxLogger } from '../util/logger';
 
 /** Options of {@link startGitSyncServer}. */
 export type GitSyncServerOptions = {
-  /** The sidecars by Airflow instance name (`airflow2`, `airflow3`). */
+  /** The git-syncs by Airflow instance name (`airflow2`, `airflow3`). */
   instances: Record<string, GitSync>;
   port?: number;
   latencyMs?: number;
@@ -18,9 +18,11 @@ export type GitSyncServerOptions = {
 };
 
 /**
- * Serves each sidecar's git-sync HTTP endpoint under `/<instance>`: `/<instance>/` is the readiness probe (503
- * "repo is not ready" until the first sync, then 200 with an empty body) and `/<instance>/metrics` the Prometheus
- * text. `/` answers 200 once every sidecar is ready.
+ * Forwards `/<instance>/<path>` to the git-sync HTTP endpoint of that instance's git-sync pod (what a port-forward
+ * to its `--http-bind` port would reach): the running git-sync process answers — readiness on every path but
+ * `/metrics` (503 `repo is not ready` until that process's first sync, then 200 with an empty body), `/metrics` only
+ * with `--http-metrics`. When no process listens (none runs, or it has no `--http-bind`) the sandbox answers 502
+ * with the reason, as a proxy would. `/` answers 200 once every instance's sidecar is ready, else 503.
  */
 export async function startGitSyncServer(
   options: GitSyncServerOptions,
@@ -34,33 +36,38 @@ export async function startGitSyncServer(
   app.get('/', (_req, res) => {
     const notReady = names.filter(n => !options.instances[n].isReady());
     if (notReady.length > 0) {
-      res.status(503).type('text/plain').send('repo is not ready');
+      res.status(503).type('text/plain').send('repo is not ready\n');
       return;
     }
     res.status(200).end();
   });
-  app.get('/:instance/', (req, res, next) => {
-    const sync = options.instances[req.params.instance];
+  app.get(/^\/([^/]+)(\/.*)?$/, async (req, res, next) => {
+    const params = req.params as unknown as Record<string, string | undefined>;
+    const sync = options.instances[params[0] ?? ''];
     if (!sync) {
       next();
       return;
     }
-    if (!sync.isReady()) {
-      res.status(503).type('text/plain').send('repo is not ready');
+    let answer;
+    try {
+      answer = await sync.http(params[1] ?? '/');
+    } catch (e) {
+      next(e);
       return;
     }
-    res.status(200).end();
-  });
-  app.get('/:instance/metrics', async (req, res, next) => {
-    const sync = options.instances[req.params.instance];
-    if (!sync) {
-      next();
+    if (!answer) {
+      const pod = sync.pod();
+      res
+        .status(502)
+        .type('text/plain')
+        .send(
+          pod
+            ? `no git-sync HTTP endpoint listens in pod airflow/${pod.name} (no running git-sync process with --http-bind)\n`
+            : `no pod of ${sync.workload.release}-${sync.workload.component} exists\n`,
+        );
       return;
     }
-    res
-      .status(200)
-      .type(sync.registry.contentType)
-      .send(await sync.metrics());
+    res.status(answer.status).type(answer.contentType).send(answer.body);
   });
   app.use((_req, res) => {
     res

@@ -36,6 +36,7 @@ import {
   AuthorizationDecision,
   clone,
   KUBE_RESOURCES,
+  KubeAdmissionPlugin,
   KubeChangeListener,
   KubeEventInput,
   KubeListOptions,
@@ -88,6 +89,7 @@ export class KubeStore implements KubeStoreApi {
   private readonly store: StateStore<KubeState>;
   private readonly objects: KubeObjectTable;
   private readonly logs: PodLogs;
+  private readonly admission = new Set<KubeAdmissionPlugin>();
 
   constructor(options: KubeStoreOptions = {}) {
     this.store = new StateStore<KubeState>({
@@ -130,6 +132,13 @@ export class KubeStore implements KubeStoreApi {
     return this.objects.onChange(listener);
   }
 
+  addAdmission(plugin: KubeAdmissionPlugin): () => void {
+    this.admission.add(plugin);
+    return () => {
+      this.admission.delete(plugin);
+    };
+  }
+
   get resourceVersion(): string {
     return this.objects.resourceVersion;
   }
@@ -165,6 +174,7 @@ export class KubeStore implements KubeStoreApi {
         .toString('hex')
         .slice(0, 5)}`;
     }
+    for (const plugin of this.admission) plugin(resource, obj);
     validate(resource, obj);
     const key = this.objects.key(resource, namespace, obj.metadata.name);
     if (this.objects.has(resource, key)) {

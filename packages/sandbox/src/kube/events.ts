@@ -16,9 +16,42 @@ export type EventStoreAccess = Pick<
   'now' | 'create' | 'mergePatch' | 'delete'
 >;
 
+/** How long an events.k8s.io recorder folds a repeat into the first event's `series` (client-go: 6 minutes). */
+const SERIES_WINDOW_MS = 6 * 60 * 1000;
+
+/** A MicroTime as the API server writes it: RFC 3339 with six fractional digits. */
+export function microTime(date: Date): string {
+  return date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}
+
+function involvedReference(involved: KubeObject, fieldPath?: string) {
+  return {
+    kind: involved.kind,
+    namespace: involved.metadata.namespace,
+    name: involved.metadata.name,
+    uid: involved.metadata.uid,
+    apiVersion: involved.apiVersion,
+    resourceVersion: involved.metadata.resourceVersion,
+    ...(fieldPath ? { fieldPath } : {}),
+  };
+}
+
+function newEventMeta(involved: KubeObject, namespace: string) {
+  return {
+    name: `${involved.metadata.name}.${crypto.randomBytes(8).toString('hex')}`,
+    namespace,
+  };
+}
+
 /**
- * Records an Event about an object; an identical repeat (same object, reason, message and component) bumps `count`
- * and `lastTimestamp`, as the real recorder does.
+ * Records an Event about an object, as the component's recorder does:
+ *
+ * - core/v1 recorder (no `action`, e.g. the kubelet): `source.component`/`source.host`, `firstTimestamp`,
+ *   `lastTimestamp`, `count`; an identical repeat (same object and fieldPath, type, reason, message, source) bumps
+ *   `count` and `lastTimestamp`.
+ * - events.k8s.io/v1 recorder (with `action`, e.g. the schedulers): empty `source`, `eventTime` (MicroTime),
+ *   `reportingComponent`/`reportingInstance`, `action`, no timestamps or count; a repeat within 6 minutes becomes the
+ *   first event's `series` (`count`, `lastObservedTime`).
  */
 export function recordEvent(
   store: EventStoreAccess,
@@ -28,14 +61,30 @@ export function recordEvent(
   involved: KubeObject,
   event: KubeEventInput,
 ): KubeObject {
+  return event.action
+    ? recordSeriesEvent(store, events, namespace, involved, event)
+    : recordLegacyEvent(store, events, namespace, involved, event);
+}
+
+function recordLegacyEvent(
+  store: EventStoreAccess,
+  events: KubeObject[],
+  namespace: string,
+  involved: KubeObject,
+  event: KubeEventInput,
+): KubeObject {
   const now = kubeTimestamp(store.now());
   const same = events.find(
     e =>
       e.metadata.namespace === namespace &&
+      !e.action &&
       (e.involvedObject as any)?.uid === involved.metadata.uid &&
+      (e.involvedObject as any)?.fieldPath === event.fieldPath &&
+      e.type === event.type &&
       e.reason === event.reason &&
       e.message === event.message &&
-      (e.source as any)?.component === event.component,
+      (e.source as any)?.component === event.component &&
+      (e.source as any)?.host === event.host,
   );
   if (same) {
     return store.mergePatch('events', namespace, same.metadata.name, {
@@ -47,20 +96,8 @@ export function recordEvent(
   return store.create('events', namespace, {
     apiVersion: 'v1',
     kind: 'Event',
-    metadata: {
-      name: `${involved.metadata.name}.${crypto
-        .randomBytes(8)
-        .toString('hex')}`,
-      namespace,
-    },
-    involvedObject: {
-      kind: involved.kind,
-      namespace: involved.metadata.namespace,
-      name: involved.metadata.name,
-      uid: involved.metadata.uid,
-      apiVersion: involved.apiVersion,
-      resourceVersion: involved.metadata.resourceVersion,
-    },
+    metadata: newEventMeta(involved, namespace),
+    involvedObject: involvedReference(involved, event.fieldPath),
     reason: event.reason,
     message: event.message,
     source: {
@@ -74,6 +111,56 @@ export function recordEvent(
     eventTime: null,
     reportingComponent: event.component,
     reportingInstance: event.host ?? '',
+  });
+}
+
+function recordSeriesEvent(
+  store: EventStoreAccess,
+  events: KubeObject[],
+  namespace: string,
+  involved: KubeObject,
+  event: KubeEventInput,
+): KubeObject {
+  const now = store.now();
+  const same = events.find(
+    e =>
+      e.metadata.namespace === namespace &&
+      e.action === event.action &&
+      (e.involvedObject as any)?.uid === involved.metadata.uid &&
+      e.type === event.type &&
+      e.reason === event.reason &&
+      e.message === event.message &&
+      e.reportingComponent === event.component &&
+      now.getTime() -
+        Date.parse(
+          ((e.series as any)?.lastObservedTime ?? e.eventTime) as string,
+        ) <=
+        SERIES_WINDOW_MS,
+  );
+  if (same) {
+    return store.mergePatch('events', namespace, same.metadata.name, {
+      series: {
+        count: ((same.series as any)?.count ?? 1) + 1,
+        lastObservedTime: microTime(now),
+      },
+    });
+  }
+  pruneEvents(store, events);
+  return store.create('events', namespace, {
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: newEventMeta(involved, namespace),
+    involvedObject: involvedReference(involved, event.fieldPath),
+    reason: event.reason,
+    message: event.message,
+    source: {},
+    firstTimestamp: null,
+    lastTimestamp: null,
+    type: event.type,
+    eventTime: microTime(now),
+    action: event.action,
+    reportingComponent: event.component,
+    reportingInstance: event.reportingInstance ?? event.component,
   });
 }
 

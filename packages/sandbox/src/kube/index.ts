@@ -31,7 +31,16 @@ export {
   startPodLifecycle,
   FARGATE_PROFILE_LABEL,
   CAPACITY_ANNOTATION,
+  LOGGING_ANNOTATION,
+  LOGGING_DISABLED,
+  LOGGING_DISABLED_MESSAGE,
+  AWS_LOGGING_CONFIGMAP,
 } from './podLifecycle';
+export {
+  NODE_GROUP_TAINT,
+  FARGATE_NODE_TAINT,
+  MODELLED_KUBELET_VERSION,
+} from './nodes';
 export type { PodLifecycleOptions } from './podLifecycle';
 export {
   fargateCapacity,

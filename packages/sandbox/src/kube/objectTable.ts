@@ -31,6 +31,7 @@ export function emptyKubeState(): KubeState {
       rolebindings: {},
       pods: {},
       events: {},
+      nodes: {},
     },
     logs: {},
   };
@@ -42,7 +43,12 @@ export function emptyKubeState(): KubeState {
  * written is decided by the {@link KubeStore} above it.
  */
 export class KubeObjectTable {
-  constructor(private readonly store: StateStore<KubeState>) {}
+  constructor(private readonly store: StateStore<KubeState>) {
+    // A kube.json written before a resource was served has no slice for it yet.
+    for (const resource of Object.keys(KUBE_RESOURCES) as KubeResource[]) {
+      store.state.objects[resource] = store.state.objects[resource] ?? {};
+    }
+  }
 
   private get state(): KubeState {
     return this.store.state;

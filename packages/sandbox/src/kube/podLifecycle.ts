@@ -10,13 +10,24 @@ import {
   SandboxDelays,
 } from '../constants';
 import { SandboxLogger, silentLogger } from '../util/logger';
+import { removeNode } from './nodes';
 import { KubeStoreApi } from './storeApi';
+import { KubeObject } from './types';
 import { PodContext } from './pods/context';
-import { pullImages } from './pods/pull';
+import { nodeRejection, scheduleOnNodes } from './pods/defaultScheduler';
+import { fargateWebhook } from './pods/fargate';
+import { forgetPulledImages } from './pods/pull';
+import { startPod } from './pods/run';
 import { schedulePod, unbindPodsOfProfile } from './pods/schedule';
 import { createPodTimers } from './pods/timers';
 
 export { CAPACITY_ANNOTATION, FARGATE_PROFILE_LABEL } from './pods/context';
+export {
+  AWS_LOGGING_CONFIGMAP,
+  LOGGING_ANNOTATION,
+  LOGGING_DISABLED,
+  LOGGING_DISABLED_MESSAGE,
+} from './pods/fargate';
 
 /** Options of {@link startPodLifecycle}. */
 export interface PodLifecycleOptions {
@@ -29,46 +40,79 @@ export interface PodLifecycleOptions {
   logger?: SandboxLogger;
 }
 
-/** Pods created while the sandbox was down, or left mid-way by a restart, are picked up again. */
+const isFargate = (pod: KubeObject) =>
+  (pod.spec as any)?.schedulerName === 'fargate-scheduler';
+const isDefault = (pod: KubeObject) =>
+  ((pod.spec as any)?.schedulerName ?? 'default-scheduler') ===
+  'default-scheduler';
+const phaseOf = (pod: KubeObject) => (pod.status as any)?.phase;
+
+/** The scheduler that handles a pod without a node: Fargate's or the default one (others are not running). */
+function scheduleLater(ctx: PodContext, pod: KubeObject) {
+  let step: ((c: PodContext, p: KubeObject) => void) | undefined;
+  if (isFargate(pod)) step = schedulePod;
+  else if (isDefault(pod)) step = scheduleOnNodes;
+  if (step) {
+    ctx.timers.later(pod.metadata.uid!, ctx.delays.scheduleMs, () =>
+      step(ctx, pod),
+    );
+  }
+}
+
+/** Pods created while the sandbox was down, left mid-way or unschedulable before a restart are picked up again. */
 function resumePods(ctx: PodContext) {
-  const { kube, delays, timers } = ctx;
-  for (const pod of kube.list('pods', undefined)) {
+  for (const pod of ctx.kube.list('pods', undefined)) {
     const spec = pod.spec as any;
-    const phase = (pod.status as any)?.phase;
+    const phase = phaseOf(pod);
+    const unscheduled = !((pod.status as any)?.conditions ?? []).length;
+    // kube-scheduler retries every unschedulable pod when it starts; Fargate's pods are picked up if never tried.
     if (
       !spec.nodeName &&
       phase === 'Pending' &&
-      !((pod.status as any)?.conditions ?? []).length
+      (isDefault(pod) || unscheduled)
     ) {
-      timers.later(pod.metadata.uid!, delays.scheduleMs, () =>
-        schedulePod(ctx, pod),
-      );
+      scheduleLater(ctx, pod);
     } else if (
-      spec.schedulerName === 'fargate-scheduler' &&
+      isFargate(pod) &&
       spec.nodeName &&
       (phase === 'Pending' || phase === 'Running')
     ) {
-      timers.later(pod.metadata.uid!, delays.pullMs, () =>
-        pullImages(ctx, pod, 0),
+      ctx.timers.later(pod.metadata.uid!, ctx.delays.pullMs, () =>
+        startPod(ctx, pod),
       );
     }
   }
 }
 
+/** A node added or changed (a taint removed) gets another scheduling attempt for the pods it now fits. */
+function retryUnschedulable(ctx: PodContext, node: KubeObject) {
+  for (const pod of ctx.kube.list('pods', undefined)) {
+    if (
+      isDefault(pod) &&
+      !(pod.spec as any).nodeName &&
+      phaseOf(pod) === 'Pending' &&
+      !nodeRejection(pod, node)
+    ) {
+      scheduleLater(ctx, pod);
+    }
+  }
+}
+
 /**
- * The Fargate scheduler and kubelet stand-in. It handles every pod created without `spec.nodeName` (pods created
- * with a node name are bound by their creator, who writes their status) and decides each step from state only:
+ * The EKS Fargate webhook, the two schedulers and the Fargate kubelet stand-in. Pods created with `spec.nodeName`
+ * are bound by their creator, who writes their status. For the others each step is decided from state only:
  *
- * 1. No ACTIVE Fargate profile selects the pod's namespace and labels → Pending, PodScheduled=False, Warning
- *    `FailedScheduling` event from `fargate-scheduler`.
- * 2. Otherwise: label `eks.amazonaws.com/fargate-profile`, node `fargate-ip-…compute.internal`, annotation
- *    `CapacityProvisioned` from the Fargate sizing table.
- * 3. Each image must be in the ECR stand-in; a missing one → `ErrImagePull`, then `ImagePullBackOff`, retried with
- *    back-off (doubling, at most 5 minutes) until the image appears or the pod is deleted.
- * 4. Running, then each container terminates with its image's run rule (ImageRunRule of the CodeBuild stand-in; exit
- *    0 for images without one), writing the rule's log lines; phase Succeeded when all exit 0, else Failed (for
- *    restartPolicy Always/OnFailure a failed container restarts with CrashLoopBackOff back-off instead).
- * 5. A Fargate profile that is deleted sends its running pods back to Pending.
+ * 1. Admission (the Fargate webhook): a pod an ACTIVE profile selects when it is created gets `schedulerName:
+ *    fargate-scheduler`, the profile label and the `Logging` annotation; any other pod keeps `default-scheduler`.
+ * 2. `default-scheduler` binds the pod to a Node whose taints it tolerates, or reports `FailedScheduling` (`0/N
+ *    nodes are available: … untolerated taint {…}. preemption: …`); a later Fargate profile changes nothing.
+ * 3. `fargate-scheduler` provisions a `fargate-ip-…` Node in one of the profile's subnets and binds the pod with
+ *    `CapacityProvisioned` (events `LoggingDisabled` without an `aws-logging` ConfigMap, then `Scheduled`).
+ * 4. The kubelet pulls each image under the AWS stand-in's rules (egress of the subnet, ECR authorisation of the pod
+ *    execution role, existence): failures → `ErrImagePull`, `ImagePullBackOff`, retried with back-off.
+ * 5. Init containers, then the main containers run with their image's run rule; restartPolicy decides between
+ *    Succeeded/Failed and CrashLoopBackOff.
+ * 6. A Fargate profile that is deleted sends its running pods back to Pending; a deleted pod's Fargate node goes.
  */
 export function startPodLifecycle(options: PodLifecycleOptions): {
   stop(): void;
@@ -90,17 +134,23 @@ export function startPodLifecycle(options: PodLifecycleOptions): {
     timers: createPodTimers(logger),
   };
   const { timers } = ctx;
+  const removeWebhook = kube.addAdmission(fargateWebhook(ctx));
 
   const unsubscribe = kube.onChange((type, resource, obj) => {
+    if (resource === 'nodes' && type !== 'DELETED') {
+      retryUnschedulable(ctx, obj);
+      return;
+    }
     if (resource !== 'pods') return;
     if (type === 'DELETED') {
       timers.cancel(obj.metadata.uid!);
+      forgetPulledImages(ctx, obj.metadata.uid!);
+      const nodeName = (obj.spec as any)?.nodeName;
+      if (isFargate(obj) && nodeName) removeNode(kube, nodeName);
       return;
     }
     if (type === 'ADDED' && !(obj.spec as any)?.nodeName) {
-      timers.later(obj.metadata.uid!, ctx.delays.scheduleMs, () =>
-        schedulePod(ctx, obj),
-      );
+      scheduleLater(ctx, obj);
     }
   });
 
@@ -118,6 +168,7 @@ export function startPodLifecycle(options: PodLifecycleOptions): {
     stop() {
       timers.stop();
       unsubscribe();
+      removeWebhook();
       world.events.off('fargateProfile', onProfile);
     },
   };

@@ -139,6 +139,7 @@ export const SUPPORTED_FIELDS: Record<string, string[]> = {
     'type',
   ],
   namespaces: ['metadata.name', 'status.phase'],
+  nodes: ['metadata.name', 'spec.unschedulable'],
   secrets: ['metadata.name', 'metadata.namespace', 'type'],
 };
 

@@ -26,6 +26,7 @@ import {
 import { eventually, recordingLogger } from '../testing/helpers';
 import { RunningServer } from '../util/http';
 import { KubeStore } from './KubeStore';
+import { nodeGroupNode, registerNode } from './nodes';
 import { startKubeApiServer } from './server';
 
 async function mintEksToken(
@@ -631,11 +632,83 @@ describe('startKubeApiServer', () => {
   it('should answer /version and discovery', async () => {
     const kc = clientConfig(server.url, 'sandbox-admin-token');
     const version = await kc.makeApiClient(VersionApi).getCode();
-    expect(version.gitVersion).toMatch(/^v1\.31/);
+    expect(version.gitVersion).toMatch(/^v1\.32/);
     const resources = await core.getAPIResources();
     expect(resources.resources.map(r => r.name)).toEqual(
       expect.arrayContaining(['pods', 'pods/log', 'namespaces', 'secrets']),
     );
+  });
+
+  it('should serve nodes at cluster scope to admins only, with get, list, watch, taint validation and discovery', async () => {
+    registerNode(
+      kube,
+      nodeGroupNode('ip-10-0-1-23.eu-west-1.compute.internal', kube.now()),
+    );
+    const node = await core.readNode({
+      name: 'ip-10-0-1-23.eu-west-1.compute.internal',
+    });
+    expect(node.spec?.taints).toEqual([
+      { key: 'dedicated', value: 'airflow', effect: 'NoSchedule' },
+    ]);
+    expect(node.status?.nodeInfo?.kubeletVersion).toMatch(/^v1\.32\./);
+    expect(
+      (
+        await core.listNode({
+          labelSelector: 'eks.amazonaws.com/nodegroup=airflow',
+        })
+      ).items,
+    ).toHaveLength(1);
+    const seen: string[] = [];
+    const controller = await new Watch(
+      clientConfig(server.url, 'sandbox-admin-token'),
+    ).watch(
+      '/api/v1/nodes',
+      {},
+      (type, obj) => seen.push(`${type} ${obj.metadata.name}`),
+      () => undefined,
+    );
+    await core.createNode({
+      body: {
+        metadata: { name: 'fargate-ip-10-0-5-6.eu-west-1.compute.internal' },
+        spec: {
+          taints: [
+            {
+              key: 'eks.amazonaws.com/compute-type',
+              value: 'fargate',
+              effect: 'NoSchedule',
+            },
+          ],
+        },
+      },
+    });
+    await eventually(() => seen.length >= 2, 'node watch events');
+    controller.abort();
+    expect(seen).toEqual([
+      'ADDED ip-10-0-1-23.eu-west-1.compute.internal',
+      'ADDED fargate-ip-10-0-5-6.eu-west-1.compute.internal',
+    ]);
+    const invalid = await apiError(
+      core.createNode({
+        body: {
+          metadata: { name: 'bad' },
+          spec: { taints: [{ key: 'k', effect: 'Sometimes' }] },
+        },
+      }),
+    );
+    expect(invalid.code).toBe(422);
+    const worker = clientConfig(server.url, 'sandbox-airflow-worker-token');
+    const forbidden = await apiError(
+      worker.makeApiClient(CoreV1Api).listNode(),
+    );
+    expect(forbidden.body.message).toBe(
+      `nodes is forbidden: User "${SANDBOX_AIRFLOW_SERVICE_ACCOUNT}" cannot list resource "nodes" in API group "" at the cluster scope`,
+    );
+    const resources = await core.getAPIResources();
+    expect(resources.resources.find(r => r.name === 'nodes')).toMatchObject({
+      namespaced: false,
+      kind: 'Node',
+      verbs: expect.arrayContaining(['get', 'list', 'watch']),
+    });
   });
 
   it('should validate without storing on dryRun=All and stream changes to a watch', async () => {

@@ -6,6 +6,7 @@
 import { KubeApiError } from './errors';
 import {
   AuthorizationAttributes,
+  KubeAdmissionPlugin,
   AuthorizationDecision,
   KubeChangeListener,
   KubeEventInput,
@@ -29,6 +30,8 @@ export interface KubeStoreApi {
   flush(): void;
   /** Registers a change listener (watch); returns the function that removes it. */
   onChange(listener: KubeChangeListener): () => void;
+  /** Registers a mutating admission plugin run on every create; returns the function that removes it. */
+  addAdmission(plugin: KubeAdmissionPlugin): () => void;
 
   /** Creates an object (`dryRun`: validate and default it, store nothing). */
   create(

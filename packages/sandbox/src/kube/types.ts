@@ -12,7 +12,8 @@ export type KubeResource =
   | 'roles'
   | 'rolebindings'
   | 'pods'
-  | 'events';
+  | 'events'
+  | 'nodes';
 
 /** A Kubernetes object as the store holds it. */
 export type KubeObject = {
@@ -43,6 +44,15 @@ export type KubeChangeListener = (
   obj: KubeObject,
 ) => void;
 
+/**
+ * A mutating admission plugin (webhook) run on each create, before validation: it may change the new object, e.g.
+ * the EKS Fargate webhook setting `schedulerName`.
+ */
+export type KubeAdmissionPlugin = (
+  resource: KubeResource,
+  obj: KubeObject,
+) => void;
+
 /** Label and field selectors of a list, watch or deletecollection. */
 export interface KubeListOptions {
   labelSelector?: string;
@@ -57,13 +67,24 @@ export interface KubeReadLogOptions {
   sinceSeconds?: number;
 }
 
-/** An Event to record about an object (see `KubeStore.recordEvent`). */
+/**
+ * An Event to record about an object (see `KubeStore.recordEvent`). Components using the legacy core/v1 recorder
+ * (the kubelet) fill `source` and count repeats; components on the events.k8s.io/v1 API (the schedulers) give an
+ * `action`: their events have an empty `source`, `eventTime` set, and repeats become a `series`.
+ */
 export interface KubeEventInput {
   type: 'Normal' | 'Warning';
   reason: string;
   message: string;
   component: string;
+  /** The node of a kubelet event (`source.host`, `reportingInstance`). */
   host?: string;
+  /** `involvedObject.fieldPath`, e.g. `spec.containers{base}`. */
+  fieldPath?: string;
+  /** events.k8s.io/v1 only: the action (`Scheduling`, `Binding`, `Logging`). */
+  action?: string;
+  /** events.k8s.io/v1 only: `reportingInstance` (default: the component). */
+  reportingInstance?: string;
 }
 
 /** The attributes of one request for authorization. */
@@ -138,6 +159,7 @@ const ALL_VERBS = [
   'list',
   'patch',
   'update',
+  'watch',
 ];
 
 /** Static facts of each served resource. */
@@ -148,7 +170,7 @@ export const KUBE_RESOURCES: Record<KubeResource, KubeResourceInfo> = {
     version: 'v1',
     namespaced: false,
     shortNames: ['ns'],
-    verbs: ['create', 'delete', 'get', 'list', 'patch', 'update'],
+    verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
   },
   serviceaccounts: {
     kind: 'ServiceAccount',
@@ -201,6 +223,14 @@ export const KUBE_RESOURCES: Record<KubeResource, KubeResourceInfo> = {
     group: 'rbac.authorization.k8s.io',
     version: 'v1',
     namespaced: true,
+    verbs: ALL_VERBS,
+  },
+  nodes: {
+    kind: 'Node',
+    group: '',
+    version: 'v1',
+    namespaced: false,
+    shortNames: ['no'],
     verbs: ALL_VERBS,
   },
 };

@@ -152,9 +152,36 @@ function validateSecret(obj: KubeObject, causes: InvalidCause[]): void {
   }
 }
 
+const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+
+function validateNode(obj: KubeObject, causes: InvalidCause[]): void {
+  const taints = ((obj.spec as any)?.taints ?? []) as Array<
+    Record<string, any>
+  >;
+  taints.forEach((t, i) => {
+    if (!t?.key) {
+      causes.push({
+        field: `spec.taints[${i}].key`,
+        reason: 'FieldValueRequired',
+        detail: 'Required value',
+      });
+    }
+    if (!TAINT_EFFECTS.includes(t?.effect)) {
+      causes.push({
+        field: `spec.taints[${i}].effect`,
+        reason: t?.effect ? 'FieldValueNotSupported' : 'FieldValueRequired',
+        detail: t?.effect
+          ? `Unsupported value: "${t.effect}": supported values: "NoSchedule", "PreferNoSchedule", "NoExecute"`
+          : 'Required value',
+      });
+    }
+  });
+}
+
 const KIND_RULES: Partial<
   Record<KubeResource, (obj: KubeObject, causes: InvalidCause[]) => void>
 > = {
+  nodes: validateNode,
   pods: validatePod,
   rolebindings: validateRoleBinding,
   roles: validateRole,

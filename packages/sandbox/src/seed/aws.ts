@@ -9,13 +9,18 @@ import {
   CreateFargateProfileCommand,
   DescribeClusterCommand,
 } from '@aws-sdk/client-eks';
-import { CreateRoleCommand } from '@aws-sdk/client-iam';
+import {
+  AttachRolePolicyCommand,
+  CreateRoleCommand,
+  IAMClient,
+} from '@aws-sdk/client-iam';
 import {
   SANDBOX_ACCOUNT_ID,
   SANDBOX_CLUSTER_NAME,
   SANDBOX_DAG_REPOSITORY,
 } from '../constants';
 import { crawlerRepositoryFiles, SeedCrawler } from '../seedContent';
+import { SandboxLogger } from '../util/logger';
 import { SeedClients } from './clients';
 import { pushFiles } from './git';
 
@@ -28,15 +33,51 @@ export type SharedAws = {
   dagRepoUrl: string;
 };
 
-/** Looks up the cluster and creates the Fargate pod execution role and the shared DAG repository. */
-export async function seedSharedAws(clients: SeedClients): Promise<SharedAws> {
+/** The Fargate pod execution role of the seeded profiles. */
+export const FARGATE_POD_EXECUTION_ROLE = 'crawlers-fargate-pod-execution';
+/** The AWS managed policy that lets Fargate pull ECR images with the pod execution role (domain-facts §8). */
+export const FARGATE_POD_EXECUTION_POLICY_ARN =
+  'arn:aws:iam::aws:policy/AmazonEKSFargatePodExecutionRolePolicy';
+
+/**
+ * Attaches the Fargate pod execution policy to the role. An IAM stand-in that does not serve AttachRolePolicy
+ * (`InvalidAction`) is logged and the seeding goes on; any other error fails the seeding.
+ */
+async function attachFargatePolicy(iam: IAMClient, logger: SandboxLogger) {
+  try {
+    await iam.send(
+      new AttachRolePolicyCommand({
+        RoleName: FARGATE_POD_EXECUTION_ROLE,
+        PolicyArn: FARGATE_POD_EXECUTION_POLICY_ARN,
+      }),
+    );
+  } catch (e) {
+    const name = (e as Error)?.name;
+    if (name !== 'InvalidAction' && name !== 'UnknownOperationException')
+      throw e;
+    logger.warn('the IAM stand-in does not serve AttachRolePolicy', {
+      role: FARGATE_POD_EXECUTION_ROLE,
+      policy: FARGATE_POD_EXECUTION_POLICY_ARN,
+      error: (e as Error).message,
+    });
+  }
+}
+
+/**
+ * Looks up the cluster and creates the Fargate pod execution role (with AmazonEKSFargatePodExecutionRolePolicy)
+ * and the shared DAG repository.
+ */
+export async function seedSharedAws(
+  clients: SeedClients,
+  logger: SandboxLogger,
+): Promise<SharedAws> {
   const [cluster, fargateRole, dagRepo] = await Promise.all([
     clients.eks.send(
       new DescribeClusterCommand({ name: SANDBOX_CLUSTER_NAME }),
     ),
     clients.iam.send(
       new CreateRoleCommand({
-        RoleName: 'crawlers-fargate-pod-execution',
+        RoleName: FARGATE_POD_EXECUTION_ROLE,
         AssumeRolePolicyDocument: JSON.stringify({
           Version: '2012-10-17',
           Statement: [
@@ -57,6 +98,7 @@ export async function seedSharedAws(clients: SeedClients): Promise<SharedAws> {
       }),
     ),
   ]);
+  await attachFargatePolicy(clients.iam, logger);
   return {
     issuer: (cluster.cluster?.identity?.oidc?.issuer ?? '').replace(
       /^https:\/\//,

@@ -8,10 +8,12 @@ import { AirflowInstance } from '../airflow/AirflowInstance';
 import { PyCompiler } from '../airflow/pyCompile';
 import { startAirflowServer } from '../airflow/server';
 import { Clock } from '../clock';
-import { GitSync } from '../gitsync/GitSync';
+import { SANDBOX_DEFAULT_DELAYS, SandboxDelays } from '../constants';
+import { AirflowPods } from '../gitsync/airflowPods';
+import { FirstSyncOutcome, GitSync } from '../gitsync/GitSync';
 import { startGitSyncServer } from '../gitsync/server';
 import { KubeStore } from '../kube/KubeStore';
-import { AIRFLOW_INSTANCES } from '../seed/airflow';
+import { AIRFLOW_INSTANCES, DAGS_REPO_MOUNT } from '../seed/airflow';
 import { RunningServer } from '../util/http';
 import { SandboxLogger } from '../util/logger';
 import { SandboxResources } from './resources';
@@ -19,13 +21,17 @@ import { SandboxResources } from './resources';
 /** The names of the sandbox's Airflow instances. */
 export type AirflowName = (typeof AIRFLOW_INSTANCES)[number]['name'];
 
-/** Each Airflow instance's git-sync and Airflow. */
+/** The Airflow pods (their kubelet and controller), each Airflow instance's git-sync and Airflow. */
 export type AirflowParts = {
+  pods: AirflowPods;
   gitSyncs: Record<AirflowName, GitSync>;
   airflows: Record<AirflowName, AirflowInstance>;
 };
 
-/** Creates (without starting) one git-sync and one Airflow per instance; a sync makes its Airflow tick. */
+/**
+ * Creates (without starting) the Airflow pods' runtime, one git-sync view and one Airflow per instance; the
+ * Airflow loads its own folder (`subPath`) of the commit its git-sync pod published, and a new commit makes it tick.
+ */
 export function createAirflows(options: {
   kube: KubeStore;
   clock: Clock;
@@ -34,19 +40,29 @@ export function createAirflows(options: {
   compiler: PyCompiler;
   generatedDags?: number;
   schedulerTickMs?: number;
+  kpoProviderVersion?: string;
+  /** `backoffMs` paces the kubelet's restart back-off of the Airflow pods' containers. */
+  delays?: Partial<SandboxDelays>;
 }): AirflowParts {
   const { kube, clock, dataDir, logger } = options;
+  const pods = new AirflowPods({
+    kube,
+    clock,
+    rootsDir: path.join(dataDir, 'git-sync'),
+    workloads: AIRFLOW_INSTANCES.flatMap(i =>
+      i.components.map(c => ({ release: i.name, component: c.component })),
+    ),
+    backoffMs: options.delays?.backoffMs ?? SANDBOX_DEFAULT_DELAYS.backoffMs,
+    logger,
+  });
   const gitSyncs = {} as AirflowParts['gitSyncs'];
   const airflows = {} as AirflowParts['airflows'];
   for (const instance of AIRFLOW_INSTANCES) {
-    const sync = new GitSync({
-      kube,
-      clock,
-      namespace: 'airflow',
-      podName: instance.podName,
-      root: path.join(dataDir, 'git-sync', instance.name),
+    const sync = new GitSync(
+      pods,
+      { release: instance.name, component: instance.gitSyncComponent },
       logger,
-    });
+    );
     gitSyncs[instance.name] = sync;
     const airflow = new AirflowInstance({
       name: instance.name,
@@ -54,21 +70,25 @@ export function createAirflows(options: {
       kube,
       clock,
       dagsFolder: () => sync.linkPath(),
+      subPath: instance.subPath,
+      inPodRepoPath: DAGS_REPO_MOUNT,
       stateFile: path.join(dataDir, 'airflow', `${instance.name}.json`),
       generatedDags: options.generatedDags,
       compiler: options.compiler,
       tickIntervalMs: options.schedulerTickMs,
+      kpoProviderVersion: options.kpoProviderVersion,
       logger,
     });
     airflows[instance.name] = airflow;
     sync.onUpdate(() => airflow.requestTick());
   }
-  return { gitSyncs, airflows };
+  return { pods, gitSyncs, airflows };
 }
 
 /**
- * Starts the first sync of each git-sync once the DAG repository is pushed (it runs while the rest starts, as in
- * a real deployment) and the git-sync server.
+ * Starts the Airflow pods' runtime (the pods of an existing data folder start again; a fresh folder's pods are
+ * created by the seeding once the DAG repository is pushed) and the git-sync server. `firstSync` resolves with each
+ * instance's first git-sync outcome.
  */
 export async function startGitSyncs(
   resources: SandboxResources,
@@ -77,12 +97,13 @@ export async function startGitSyncs(
   port: number,
 ) {
   const syncStarted = Date.now();
-  const firstSync = dagRepository.then(() =>
-    Promise.all(Object.values(gitSyncs).map(s => s.syncNow())),
-  );
-  for (const sync of Object.values(gitSyncs)) {
-    resources.stops.push(() => sync.stop());
+  for (const pods of new Set(Object.values(gitSyncs).map(s => s.runtime))) {
+    pods.start();
+    resources.stops.push(() => pods.stop());
   }
+  const firstSync: Promise<FirstSyncOutcome[]> = dagRepository.then(() =>
+    Promise.all(Object.values(gitSyncs).map(s => s.whenSettled())),
+  );
   const server = await startGitSyncServer({
     instances: gitSyncs,
     port,
@@ -128,8 +149,8 @@ export async function startAirflows(
 }
 
 /**
- * Resolves once the world is complete: after the first sync the git-syncs run periodically and both Airflows have
- * parsed the synced DAG files.
+ * Resolves once the world is complete: each instance's git-sync pod has an outcome of its first sync and both
+ * Airflows have parsed the synced DAG files.
  */
 export async function whenReady(
   parts: AirflowParts,
@@ -142,9 +163,6 @@ export async function whenReady(
     ms: Date.now() - timing.syncStarted,
     outcomes: outcomes.map(o => o.status).join(','),
   });
-  for (const sync of Object.values(parts.gitSyncs)) {
-    sync.start({ afterFirstSync: true });
-  }
   await Promise.all(Object.values(parts.airflows).map(a => a.tick()));
   logger.info('sandbox ready', {
     ms: Date.now() - timing.startedAt,

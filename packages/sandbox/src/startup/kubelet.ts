@@ -5,12 +5,29 @@
 
 import { kubeErrorStatus } from '../kube/errors';
 import { KubeStore } from '../kube/KubeStore';
+import { nodeGroupNode, registerNode } from '../kube/nodes';
+import { isAirflowDeploymentPod } from '../gitsync/airflowPods';
 import { AIRFLOW_NODE } from '../seed/airflow';
 import { SandboxLogger } from '../util/logger';
 
+/**
+ * Registers the node group's node (`AIRFLOW_NODE`, tainted `dedicated=airflow:NoSchedule`) as a Node object unless it
+ * exists, as its kubelet does when it starts: the default scheduler counts it in `0/N nodes are available`.
+ */
+export function registerNodeGroupNode(kube: KubeStore): void {
+  registerNode(kube, nodeGroupNode(AIRFLOW_NODE, kube.now()));
+}
+
 /** Marks one pod bound to the Airflow node-group node as Running, as that node's kubelet would. */
 function runNodeGroupPod(kube: KubeStore, pod: any) {
-  if (pod?.spec?.nodeName !== AIRFLOW_NODE || pod.status?.phase === 'Running')
+  // Only pods nobody else runs: the Airflow scheduler/dag-processor pods have their own kubelet (gitsync/airflowPods),
+  // KubernetesExecutor workers get their status from the executor, and a finished pod stays finished on a restart.
+  if (
+    pod?.spec?.nodeName !== AIRFLOW_NODE ||
+    (pod.status?.phase ?? 'Pending') !== 'Pending' ||
+    isAirflowDeploymentPod(pod) ||
+    pod.metadata?.labels?.kubernetes_executor === 'True'
+  )
     return;
   const startedAt = kube
     .now()
@@ -43,8 +60,25 @@ function runNodeGroupPod(kube: KubeStore, pod: any) {
 }
 
 /**
+ * A pod the default scheduler has just bound to a node (PodScheduled, but no kubelet has written its status yet):
+ * pods created with a node name are the kubelet's from the start instead.
+ */
+function justBound(pod: any): boolean {
+  const status = pod.status ?? {};
+  return (
+    status.phase === 'Pending' &&
+    !status.startTime &&
+    !status.containerStatuses &&
+    (status.conditions ?? []).some(
+      (c: any) => c.type === 'PodScheduled' && c.status === 'True',
+    )
+  );
+}
+
+/**
  * The kubelet of the node-group node the Airflow pods are bound to (part A's lifecycle only handles pods without
- * a node): pods created on it start Running, now and whenever they are created again.
+ * a node): pods created on it, or bound to it later by the default scheduler (pods tolerating its taint), start
+ * Running, now and whenever they are created again.
  */
 export function startNodeGroupKubelet(
   kube: KubeStore,
@@ -52,7 +86,9 @@ export function startNodeGroupKubelet(
 ): () => void {
   for (const pod of kube.list('pods', undefined)) runNodeGroupPod(kube, pod);
   return kube.onChange((type, resource, obj) => {
-    if (type !== 'ADDED' || resource !== 'pods') return;
+    if (type === 'DELETED' || resource !== 'pods') return;
+    if ((obj.spec as any)?.nodeName !== AIRFLOW_NODE) return;
+    if (type === 'MODIFIED' && !justBound(obj)) return;
     // Outside the store's notification: the kubelet reacts after the pod is stored.
     setImmediate(() => {
       try {

@@ -9,8 +9,8 @@ import { SandboxLogger } from '../util/logger';
 
 /**
  * Seeds a fresh data folder through the started APIs. Resolves once the seeding is done; `dagRepository` resolves
- * once the DAG repository is pushed and the seed marker written (so an interrupted seeding is redone on the next
- * start).
+ * once the DAG repository is pushed, the Airflow pods are created and the seed marker written (so an interrupted
+ * seeding is redone on the next start).
  */
 export async function seedFreshWorld(options: {
   urls: { aws: string; kube: string };
@@ -23,6 +23,7 @@ export async function seedFreshWorld(options: {
   const seeded = await seedWorld({
     urls: options.urls,
     gitSyncPeriod: options.gitSyncPeriod,
+    logger,
   });
   logger.info('sandbox seeded', { ms: Date.now() - started });
   const dagRepository = seeded.dagRepository.then(() => {
@@ -30,7 +31,9 @@ export async function seedFreshWorld(options: {
       options.seedMarker,
       JSON.stringify({ seededAt: new Date().toISOString() }, null, 2),
     );
-    logger.info('DAG repository pushed', { ms: Date.now() - started });
+    logger.info('DAG repository pushed and Airflow pods created', {
+      ms: Date.now() - started,
+    });
   });
   return { dagRepository };
 }

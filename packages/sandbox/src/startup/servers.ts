@@ -11,6 +11,7 @@ import { startPodLifecycle } from '../kube/podLifecycle';
 import { startKubeApiServer } from '../kube/server';
 import { startLatencyProxy } from '../latencyProxy';
 import { RunningServer } from '../util/http';
+import { registerNodeGroupNode } from './kubelet';
 import { SandboxResources } from './resources';
 
 /** Puts a latency proxy in front of a server (listening on `port`) when `ms` is positive. */
@@ -32,7 +33,8 @@ async function withLatency(
 
 /**
  * Starts part A of the sandbox: the git server, the AWS endpoint and the Kubernetes API (each behind a latency
- * proxy if asked), the pod lifecycle and the image builds. Each is registered in `resources` as it starts.
+ * proxy if asked), the node group's Node, the pod lifecycle and the image builds. Each is registered in `resources`
+ * as it starts.
  */
 export async function startCoreServers(
   resources: SandboxResources,
@@ -70,6 +72,7 @@ export async function startCoreServers(
   if (kubeApi !== kubeInner) {
     world.eks.setClusterEndpoint(SANDBOX_CLUSTER_NAME, kubeApi.url);
   }
+  registerNodeGroupNode(kube);
   const lifecycle = startPodLifecycle({ kube, world, delays, logger });
   stops.push(() => lifecycle.stop());
   stops.push(startImageBuilds({ world, buildMs: delays.buildMs, logger }));

@@ -10,6 +10,7 @@ import { AirflowInstance } from '../airflow/AirflowInstance';
 import { PyCompiler } from '../airflow/pyCompile';
 import { startAirflowServer } from '../airflow/server';
 import { KubeStore } from '../kube/KubeStore';
+import { AIRFLOW_NODE } from '../seed/airflow';
 
 /** A folder standing in for git-sync's `<root>/<link>`, with the given repository files. */
 export function syncedFolder(files: Record<string, string>): {
@@ -32,11 +33,19 @@ export function syncedFolder(files: Record<string, string>): {
   };
 }
 
-/** A crawler namespace with a Role for Airflow's worker service account (optionally without `pods/log` or `create`). */
+/**
+ * A crawler namespace with the seed's Role for Airflow's worker service account (pods, `events` list, `pods/log`),
+ * optionally without `pods/log`, `create pods` or `list events`.
+ */
 export function crawlerNamespace(
   kube: KubeStore,
   namespace: string,
-  options: { podsLog?: boolean; createPods?: boolean } = {},
+  options: {
+    podsLog?: boolean;
+    createPods?: boolean;
+    events?: boolean;
+    patchPods?: boolean;
+  } = {},
 ) {
   kube.create('namespaces', undefined, {
     apiVersion: 'v1',
@@ -52,11 +61,14 @@ export function crawlerNamespace(
         'list',
         'watch',
         'delete',
-        'patch',
+        ...(options.patchPods === false ? [] : ['patch']),
         ...(options.createPods === false ? [] : ['create']),
       ],
     },
   ];
+  if (options.events !== false) {
+    rules.push({ apiGroups: [''], resources: ['events'], verbs: ['list'] });
+  }
   if (options.podsLog !== false) {
     rules.push({
       apiGroups: [''],
@@ -85,7 +97,47 @@ export function crawlerNamespace(
   });
 }
 
-/** Plays kubelet for one pod: Running, log lines, then Succeeded or Failed with the exit code. */
+/**
+ * Namespace `airflow` as the chart and the seed leave it: the worker service account `airflow-worker` and, per
+ * release, a scheduler pod `<release>-scheduler-0` (container `scheduler`, labels `component=scheduler,
+ * release=<release>`) on the node-group node.
+ */
+export function airflowNamespace(kube: KubeStore, releases: string[]) {
+  kube.create('namespaces', undefined, {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: 'airflow' },
+  });
+  kube.create('serviceaccounts', 'airflow', {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { name: 'airflow-worker' },
+  });
+  for (const release of releases) {
+    kube.create('pods', 'airflow', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: `${release}-scheduler-0`,
+        labels: { tier: 'airflow', component: 'scheduler', release },
+      },
+      spec: {
+        nodeName: AIRFLOW_NODE,
+        containers: [{ name: 'scheduler', image: 'apache/airflow:3.2.1' }],
+      },
+    });
+  }
+}
+
+/** The scheduler's own log (`kubectl logs <release>-scheduler-0 -c scheduler`). */
+export function schedulerLog(kube: KubeStore, release: string): string {
+  return kube.readLog('airflow', `${release}-scheduler-0`, 'scheduler');
+}
+
+/**
+ * Plays kubelet for one pod: Running, log lines, then Succeeded or Failed with the exit code. Stops when the pod is
+ * gone once Running (the operator deletes it at once when it may not read its log).
+ */
 export function finishPod(
   kube: KubeStore,
   namespace: string,
@@ -93,17 +145,22 @@ export function finishPod(
   lines: string[],
   exitCode = 0,
 ) {
+  const startedAt = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
   kube.updatePodStatus(namespace, name, {
     phase: 'Running',
+    conditions: [
+      { type: 'PodScheduled', status: 'True', lastTransitionTime: startedAt },
+    ],
     containerStatuses: [
       {
         name: 'base',
         ready: true,
         restartCount: 0,
-        state: { running: { startedAt: new Date().toISOString() } },
+        state: { running: { startedAt } },
       },
     ],
   });
+  if (!kube.exists('pods', namespace, name)) return;
   if (lines.length > 0)
     kube.appendLog(namespace, name, 'base', `${lines.join('\n')}\n`);
   kube.updatePodStatus(namespace, name, {
@@ -117,6 +174,8 @@ export function finishPod(
           terminated: {
             exitCode,
             reason: exitCode === 0 ? 'Completed' : 'Error',
+            startedAt,
+            finishedAt: startedAt,
           },
         },
       },
@@ -133,6 +192,7 @@ export async function startTestAirflow(options: {
   tokenExpirySeconds?: number;
 }) {
   const kube = new KubeStore({ clock: options.clock });
+  airflowNamespace(kube, [options.version === 'v1' ? 'airflow2' : 'airflow3']);
   crawlerNamespace(kube, 'crawler-news');
   crawlerNamespace(kube, 'crawler-price', { podsLog: false });
   const folder = syncedFolder(options.files);
@@ -177,4 +237,80 @@ export async function waitFor<T>(
     await new Promise(r => setTimeout(r, 10));
   }
   throw new Error(`gave up waiting for ${what}`);
+}
+
+/** A DAG file with one KubernetesPodOperator task `crawl` in `namespace` (no schedule); `kpo` adds keyword arguments. */
+export function jobDag(options: {
+  dagId: string;
+  namespace: string;
+  kpo?: string;
+}): string {
+  return `from datetime import datetime
+
+from airflow import DAG
+from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
+
+with DAG(
+    dag_id="${options.dagId}",
+    schedule=None,
+    start_date=datetime(2026, 1, 1),
+    is_paused_upon_creation=False,
+    default_args={"owner": "crawler-team", "retries": 0},
+) as dag:
+    crawl = KubernetesPodOperator(
+        task_id="crawl",
+        name="job",
+        namespace="${options.namespace}",
+        image="000000000000.dkr.ecr.eu-west-1.amazonaws.com/job:latest",
+        ${options.kpo ?? ''}
+    )
+`;
+}
+
+/**
+ * One Airflow instance (no API server) over a KubeStore with namespace `airflow` (its scheduler pod) and the given
+ * DAG files, for tests of task execution.
+ */
+export async function startAirflowInstance(options: {
+  version: 'v1' | 'v2';
+  clock: { now(): Date; onAdvance?(l: (d: Date) => void): () => void };
+  files: Record<string, string>;
+  kube?: KubeStore;
+  kpoProviderVersion?: string;
+  workerContainerRepository?: string;
+  workerContainerTag?: string;
+}) {
+  const release = options.version === 'v1' ? 'airflow2' : 'airflow3';
+  const kube = options.kube ?? new KubeStore({ clock: options.clock });
+  if (!kube.exists('namespaces', undefined, 'airflow')) {
+    airflowNamespace(kube, [release]);
+  }
+  const synced: { folder?: ReturnType<typeof syncedFolder> } = {};
+  const instance = new AirflowInstance({
+    name: release,
+    apiVersion: options.version,
+    kube,
+    clock: options.clock,
+    dagsFolder: () => synced.folder?.dir,
+    compiler: new PyCompiler({
+      pycachePrefix: path.join(os.tmpdir(), 'sandbox-airflow-test-pycache'),
+    }),
+    tickIntervalMs: 20,
+    kpoProviderVersion: options.kpoProviderVersion,
+    workerContainerRepository: options.workerContainerRepository,
+    workerContainerTag: options.workerContainerTag,
+  });
+  const folder = syncedFolder(options.files);
+  synced.folder = folder;
+  await instance.start();
+  return {
+    kube,
+    instance,
+    release,
+    folder,
+    async stop() {
+      await instance.stop();
+      folder.remove();
+    },
+  };
 }

@@ -60,7 +60,10 @@ function selectImages(
   return images;
 }
 
-/** ECR over awsJson1_1: CreateRepository, DescribeRepositories, DescribeImages, ListImages. */
+/**
+ * ECR over awsJson1_1: CreateRepository, DescribeRepositories, DescribeImages, ListImages, and the repository policy
+ * (SetRepositoryPolicy, GetRepositoryPolicy, DeleteRepositoryPolicy).
+ */
 export function ecrModule(
   ecr: EcrService,
   registryId: string,
@@ -110,6 +113,12 @@ export function ecrModule(
           nextToken: p.nextToken,
         };
       },
+      SetRepositoryPolicy: ({ input: i }) =>
+        ecr.setRepositoryPolicy(i.repositoryName, i.policyText),
+      GetRepositoryPolicy: ({ input: i }) =>
+        ecr.getRepositoryPolicy(i.repositoryName),
+      DeleteRepositoryPolicy: ({ input: i }) =>
+        ecr.deleteRepositoryPolicy(i.repositoryName),
       ListImages: ({ input: i }) => {
         const ids = ecr.images(i.repositoryName).flatMap(im =>
           im.imageTags.length

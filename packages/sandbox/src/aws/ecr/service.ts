@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import type { StateStore } from '../../state/StateStore';
 import { AwsServiceError } from '../errors';
 import type { AwsAccount } from '../state';
+import { evaluatePolicies, parsePolicy, PolicyDecision } from '../iam/policy';
 
 /** What the CodeBuild stand-in found when it built an image (see README "Image builds"). */
 export interface ImageRunRule {
@@ -32,6 +33,8 @@ export interface EcrRepositoryRecord {
   imageTagMutability: 'MUTABLE' | 'IMMUTABLE';
   images: EcrImageRecord[];
   tags?: Array<{ Key: string; Value: string }>;
+  /** The repository policy (SetRepositoryPolicy), if any. */
+  policyText?: string;
 }
 
 /** ECR's slice of `aws.json`: repositories (with their images) by name. */
@@ -215,6 +218,69 @@ export class EcrService {
   findImage(image: string): EcrImageRecord | undefined {
     const ref = this.parseImageUri(image);
     return ref ? this.getImage(ref.repository, ref.reference) : undefined;
+  }
+
+  /** SetRepositoryPolicy: a resource policy (every statement names a Principal). */
+  setRepositoryPolicy(repo: string, policyText: string | undefined) {
+    const r = this.requireRepository(repo);
+    if (!policyText || 'error' in parsePolicy(policyText, 'resource')) {
+      throw new AwsServiceError(
+        'InvalidParameterException',
+        "Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Invalid repository policy provided'",
+      );
+    }
+    r.policyText = policyText;
+    this.store.changed();
+    return this.policyView(repo, policyText);
+  }
+
+  getRepositoryPolicy(repo: string) {
+    return this.policyView(repo, this.requirePolicy(repo));
+  }
+
+  deleteRepositoryPolicy(repo: string) {
+    const policyText = this.requirePolicy(repo);
+    delete this.requireRepository(repo).policyText;
+    this.store.changed();
+    return this.policyView(repo, policyText);
+  }
+
+  /**
+   * The repository policy's decision on `action` by a caller identified by `principals` (see PolicyRequest), or
+   * undefined when the repository has no policy or no statement applies.
+   */
+  repositoryPolicyDecision(
+    repo: string,
+    action: string,
+    principals: string[],
+  ): PolicyDecision {
+    const text = this.store.state.ecr[repo]?.policyText;
+    return text
+      ? evaluatePolicies(
+          [text],
+          { action, resource: this.repositoryArn(repo), principals },
+          'resource',
+        )
+      : undefined;
+  }
+
+  private policyView(repo: string, policyText: string) {
+    return {
+      registryId: this.account.accountId,
+      repositoryName: repo,
+      policyText,
+    };
+  }
+
+  private requirePolicy(repo: string): string {
+    const text = this.requireRepository(repo).policyText;
+    if (!text) {
+      throw new AwsServiceError(
+        'RepositoryPolicyNotFoundException',
+        `Repository policy does not exist for the repository with name '${repo}' in the registry with id '${this.account.accountId}'`,
+      );
+    }
+    return text;
   }
 
   private requireRepository(repo: string): EcrRepositoryRecord {

@@ -73,7 +73,8 @@ export function selectorMatches(
 }
 
 /**
- * CreateFargateProfile's parameter checks (all InvalidParameterException): name, a pod execution role that exists
+ * CreateFargateProfile's parameter checks (all InvalidParameterException): name (not starting with the reserved
+ * `eks-`), a pod execution role that exists
  * and trusts `eks-fargate-pods.amazonaws.com`, 1..5 selectors with a namespace and ≤ 5 labels each, private subnets
  * of the cluster's VPC (default: all of them). Conflicts with existing profiles are the caller's to check.
  */
@@ -93,6 +94,11 @@ export function validateProfileInput(
   if (!/^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(name)) {
     throw invalid(
       `The Fargate profile name ${name} is not valid: it must start with a letter or digit and contain only letters, digits, hyphens and underscores (at most 100 characters).`,
+    );
+  }
+  if (name.startsWith('eks-')) {
+    throw invalid(
+      "The fargate profile name starts with the reserved prefix: 'eks-'.",
     );
   }
   if (!input.podExecutionRoleArn)

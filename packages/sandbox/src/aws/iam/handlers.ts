@@ -46,7 +46,24 @@ function tagMembers(params: URLSearchParams) {
   return tags;
 }
 
-/** IAM over awsQuery: CreateRole, GetRole. */
+/** `<IsTruncated>`/`<Marker>` paging of IAM list operations (`Marker`, `MaxItems`, default 100). */
+function iamPage<T>(items: T[], params: URLSearchParams) {
+  const start = Number(params.get('Marker') ?? 0) || 0;
+  const max = Number(params.get('MaxItems') ?? 100) || 100;
+  const page = items.slice(start, start + max);
+  const truncated = start + max < items.length;
+  return {
+    page,
+    tail: `<IsTruncated>${truncated}</IsTruncated>${
+      truncated ? `<Marker>${start + max}</Marker>` : ''
+    }`,
+  };
+}
+
+/**
+ * IAM over awsQuery: CreateRole, GetRole; managed policies (AttachRolePolicy, DetachRolePolicy,
+ * ListAttachedRolePolicies) and inline policies (PutRolePolicy, GetRolePolicy, DeleteRolePolicy, ListRolePolicies).
+ */
 export function iamModule(iam: IamService): AwsServiceModule {
   return {
     service: 'iam',
@@ -70,6 +87,76 @@ export function iamModule(iam: IamService): AwsServiceModule {
       },
       GetRole: ({ params }) =>
         roleXml(iam.getRole(params.get('RoleName') ?? undefined)),
+      AttachRolePolicy: ({ params }) => {
+        iam.attachRolePolicy(
+          params.get('RoleName') ?? undefined,
+          params.get('PolicyArn') ?? undefined,
+        );
+        return '';
+      },
+      DetachRolePolicy: ({ params }) => {
+        iam.detachRolePolicy(
+          params.get('RoleName') ?? undefined,
+          params.get('PolicyArn') ?? undefined,
+        );
+        return '';
+      },
+      ListAttachedRolePolicies: ({ params }) => {
+        const { page, tail } = iamPage(
+          iam.listAttachedRolePolicies(
+            params.get('RoleName') ?? undefined,
+            params.get('PathPrefix') ?? undefined,
+          ),
+          params,
+        );
+        return `<AttachedPolicies>${page
+          .map(
+            p =>
+              `<member><PolicyName>${xmlEscape(
+                p.PolicyName,
+              )}</PolicyName><PolicyArn>${xmlEscape(
+                p.Arn,
+              )}</PolicyArn></member>`,
+          )
+          .join('')}</AttachedPolicies>${tail}`;
+      },
+      PutRolePolicy: ({ params }) => {
+        iam.putRolePolicy(
+          params.get('RoleName') ?? undefined,
+          params.get('PolicyName') ?? undefined,
+          params.get('PolicyDocument') ?? undefined,
+        );
+        return '';
+      },
+      GetRolePolicy: ({ params }) => {
+        const p = iam.getRolePolicy(
+          params.get('RoleName') ?? undefined,
+          params.get('PolicyName') ?? undefined,
+        );
+        return `<RoleName>${xmlEscape(
+          p.RoleName,
+        )}</RoleName><PolicyName>${xmlEscape(
+          p.PolicyName,
+        )}</PolicyName><PolicyDocument>${xmlEscape(
+          encodeURIComponent(p.PolicyDocument),
+        )}</PolicyDocument>`;
+      },
+      DeleteRolePolicy: ({ params }) => {
+        iam.deleteRolePolicy(
+          params.get('RoleName') ?? undefined,
+          params.get('PolicyName') ?? undefined,
+        );
+        return '';
+      },
+      ListRolePolicies: ({ params }) => {
+        const { page, tail } = iamPage(
+          iam.listRolePolicies(params.get('RoleName') ?? undefined),
+          params,
+        );
+        return `<PolicyNames>${page
+          .map(n => `<member>${xmlEscape(n)}</member>`)
+          .join('')}</PolicyNames>${tail}`;
+      },
     },
   };
 }

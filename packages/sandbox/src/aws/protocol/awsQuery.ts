@@ -15,7 +15,7 @@ export function xmlEscape(value: string): string {
   );
 }
 
-/** The awsQuery response envelope around an operation's result XML. */
+/** The awsQuery response envelope around an operation's result XML (operations without output have no Result). */
 export function queryResponse(
   action: string,
   namespace: string | undefined,
@@ -23,7 +23,8 @@ export function queryResponse(
   inner: string,
 ): string {
   const rid = `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata>`;
-  return `<${action}Response xmlns="${namespace}"><${action}Result>${inner}</${action}Result>${rid}</${action}Response>`;
+  const result = inner ? `<${action}Result>${inner}</${action}Result>` : '';
+  return `<${action}Response xmlns="${namespace}">${result}${rid}</${action}Response>`;
 }
 
 /** awsQuery errors: `<ErrorResponse><Error><Type>Sender|Receiver</Type><Code>…`. */

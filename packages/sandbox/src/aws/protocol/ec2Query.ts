@@ -4,6 +4,7 @@
  */
 
 import { AwsServiceError } from '../errors';
+import { wildcard } from '../iam/policy';
 import { xmlEscape } from './awsQuery';
 
 /** EC2's query protocol: `Name.N` lists and `Filter.N.Name` / `Filter.N.Value.M` filters, XML with `item` sets. */
@@ -32,8 +33,8 @@ export function ec2Filters(params: URLSearchParams): Ec2Filter[] {
 }
 
 /**
- * Keeps the items every filter matches (any of its values). `tag:<key>` filters read the item's `tags`; other names
- * must be in `supported` (else InvalidParameterValue).
+ * Keeps the items every filter matches (any of its values; `*` and `?` wildcards as EC2 allows). `tag:<key>` and
+ * `tag-key` filters read the item's `tags`; other names must be in `supported` (else InvalidParameterValue).
  */
 export function applyEc2Filters<T>(
   items: T[],
@@ -42,8 +43,13 @@ export function applyEc2Filters<T>(
 ): T[] {
   const tagKeyOf = (name: string) =>
     name.startsWith('tag:') ? name.slice(4) : undefined;
+  const tagsOf = (item: T): Record<string, string> => (item as any).tags ?? {};
+  const all: Record<string, (item: T) => string[]> = {
+    'tag-key': item => Object.keys(tagsOf(item)),
+    ...supported,
+  };
   for (const f of filters) {
-    if (!supported[f.name] && !tagKeyOf(f.name)) {
+    if (!all[f.name] && !tagKeyOf(f.name)) {
       throw new AwsServiceError(
         'InvalidParameterValue',
         `The filter '${f.name}' is invalid`,
@@ -54,11 +60,18 @@ export function applyEc2Filters<T>(
     filters.every(f => {
       const tagKey = tagKeyOf(f.name);
       const values = tagKey
-        ? [((item as any).tags ?? {})[tagKey]].filter(Boolean)
-        : supported[f.name](item);
-      return values.some(v => f.values.includes(v));
+        ? [tagsOf(item)[tagKey]].filter(v => v !== undefined)
+        : all[f.name](item);
+      return values.some(v => f.values.some(p => filterMatch(p, v)));
     }),
   );
+}
+
+/** An EC2 filter value: `*` matches any run of characters, `?` one character. */
+function filterMatch(pattern: string, value: string): boolean {
+  return /[*?]/.test(pattern)
+    ? wildcard(pattern, value, false)
+    : pattern === value;
 }
 
 /** `<tagSet>` of a tag map. */

@@ -3,6 +3,8 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
+import type { CallerIdentity } from '../sts/service';
+
 /**
  * The wire protocols the AWS stand-in speaks: awsJson1_1 (CodeCommit, ECR), restJson1 (EKS), awsQuery (STS, IAM)
  * and EC2's own query dialect.
@@ -15,6 +17,8 @@ export interface RequestContext {
   service: string;
   operation: string;
   requestId: string;
+  /** Who signed the request, once its signature is checked. */
+  caller?: CallerIdentity;
 }
 
 /** A decoded request as an operation handler sees it. */

@@ -118,6 +118,7 @@ export function discovery(pathname: string, host: string): unknown {
         'configmaps',
         'pods',
         'events',
+        'nodes',
       ]);
     case '/apis/rbac.authorization.k8s.io/v1':
       return resourceList('rbac.authorization.k8s.io/v1', [

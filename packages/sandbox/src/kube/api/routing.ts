@@ -52,6 +52,13 @@ export function route(pathname: string): Route | undefined {
   if (rest.length === 1 && known(rest[0])) {
     return { resource: rest[0], group };
   }
+  if (
+    rest.length === 2 &&
+    known(rest[0]) &&
+    !KUBE_RESOURCES[rest[0]].namespaced
+  ) {
+    return { resource: rest[0], group, name: rest[1] };
+  }
   return undefined;
 }
 

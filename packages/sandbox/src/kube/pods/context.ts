@@ -108,12 +108,24 @@ export function containerIds(ctx: PodContext, c: ContainerSpec) {
   };
 }
 
-/** Records events of the kubelet on node `host` (the node the pod was bound to when the step began). */
+/** `involvedObject.fieldPath` of a container: `spec.containers{base}` or `spec.initContainers{git-sync-init}`. */
+export function containerFieldPath(pod: KubeObject, name: string): string {
+  const init = ((pod.spec as any)?.initContainers ?? []).some(
+    (c: ContainerSpec) => c.name === name,
+  );
+  return `spec.${init ? 'initContainers' : 'containers'}{${name}}`;
+}
+
+/**
+ * Records events of the kubelet on node `host` (the node the pod was bound to when the step began): core/v1 events
+ * with `source.component: kubelet`, about a container when `container` is given (its fieldPath).
+ */
 export type KubeletEvents = (
   involved: KubeObject,
   type: 'Normal' | 'Warning',
   reason: string,
   message: string,
+  container?: string,
 ) => void;
 
 export function kubeletEvents(
@@ -121,13 +133,48 @@ export function kubeletEvents(
   namespace: string,
   host: string | undefined,
 ): KubeletEvents {
-  return (involved, type, reason, message) => {
+  return (involved, type, reason, message, container) => {
     ctx.kube.recordEvent(namespace, involved, {
       type,
       reason,
       message,
       component: 'kubelet',
       host,
+      ...(container
+        ? { fieldPath: containerFieldPath(involved, container) }
+        : {}),
     });
   };
+}
+
+/** The schedulers whose events the sandbox records. */
+export type SchedulerName = 'default-scheduler' | 'fargate-scheduler';
+
+/**
+ * `reportingInstance` of the schedulers' events: kube-scheduler reports `<component>-<hostname>`; the EKS control
+ * plane's host names and the Fargate scheduler's instance are not published (unconfirmed; illustrative values).
+ */
+const SCHEDULER_INSTANCES: Record<SchedulerName, string> = {
+  'default-scheduler':
+    'default-scheduler-ip-172-16-51-27.eu-west-1.compute.internal',
+  'fargate-scheduler': 'fargate-scheduler',
+};
+
+/** Records a scheduler's event through the events.k8s.io API (empty `source`, `eventTime`, `reportingComponent`). */
+export function schedulerEvent(
+  ctx: PodContext,
+  pod: KubeObject,
+  scheduler: SchedulerName,
+  event: {
+    type: 'Normal' | 'Warning';
+    reason: string;
+    action: string;
+    message: string;
+  },
+) {
+  ctx.kube.recordEvent(pod.metadata.namespace!, pod, {
+    ...event,
+    component: scheduler,
+    reportingInstance: SCHEDULER_INSTANCES[scheduler],
+  });
 }

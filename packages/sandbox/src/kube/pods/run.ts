@@ -9,14 +9,21 @@ import {
   KubeletEvents,
   MAX_BACKOFF_MS,
   PodContext,
-  containerIds,
   containersOf,
   currentPod,
   kubeletEvents,
-  podCondition,
   timestamp,
-  waitingStatuses,
 } from './context';
+import { pullImages } from './pull';
+import {
+  ContainerStatus,
+  modelledBackoff,
+  running,
+  statusOf,
+  terminated,
+  waiting,
+  writePodStatus,
+} from './status';
 
 /** How a container of this image ends: the image's run rule, or exit 0 for images without one. */
 function runRule(ctx: PodContext, c: ContainerSpec) {
@@ -29,30 +36,12 @@ function runRule(ctx: PodContext, c: ContainerSpec) {
   );
 }
 
-function terminated(
-  ctx: PodContext,
-  c: ContainerSpec,
-  exitCode: number,
-  startedAt: string,
-  restartCount: number,
-) {
-  return {
-    name: c.name,
-    image: c.image,
-    ...containerIds(ctx, c),
-    ready: false,
-    restartCount,
-    started: false,
-    state: {
-      terminated: {
-        exitCode,
-        reason: exitCode === 0 ? 'Completed' : 'Error',
-        startedAt,
-        finishedAt: timestamp(ctx),
-      },
-    },
-    lastState: {},
-  };
+function eventsOf(ctx: PodContext, pod: KubeObject): KubeletEvents {
+  return kubeletEvents(
+    ctx,
+    pod.metadata.namespace!,
+    (pod.spec as any).nodeName,
+  );
 }
 
 function containerStarted(
@@ -60,84 +49,211 @@ function containerStarted(
   event: KubeletEvents,
   c: ContainerSpec,
 ) {
-  event(pod, 'Normal', 'Created', `Created container ${c.name}`);
-  event(pod, 'Normal', 'Started', `Started container ${c.name}`);
+  event(pod, 'Normal', 'Created', `Created container ${c.name}`, c.name);
+  event(pod, 'Normal', 'Started', `Started container ${c.name}`, c.name);
+}
+
+/** The back-off before restarting a container (the sandbox's delay, doubling, at most 5 minutes). */
+function restartDelay(ctx: PodContext, restartCount: number): number {
+  return Math.min(ctx.delays.backoffMs * 2 ** restartCount, MAX_BACKOFF_MS);
+}
+
+/** Statuses of the init containers: finished ones as they are, `current` as given, later ones PodInitializing. */
+function initStatuses(
+  pod: KubeObject,
+  index: number,
+  current?: ContainerStatus,
+): ContainerStatus[] {
+  return containersOf(pod).init.map((c, i) => {
+    if (i < index) return statusOf(pod, c.name) as ContainerStatus;
+    if (i === index && current) return current;
+    return waiting(c, 'PodInitializing', undefined, statusOf(pod, c.name));
+  });
 }
 
 /**
- * Runs the init containers to completion, in order. Returns their statuses, or undefined when one failed (the pod
- * is then Failed).
+ * The kubelet takes the bound pod: the init containers run to completion one after another (each pulled first), then
+ * the main containers start together.
  */
-function runInitContainers(
-  ctx: PodContext,
-  pod: KubeObject,
-  event: KubeletEvents,
-  startedAt: string,
-) {
-  const ns = pod.metadata.namespace!;
-  const name = pod.metadata.name;
-  const { init, main } = containersOf(pod);
-  const initStatuses = [];
-  for (const c of init) {
-    const rule = runRule(ctx, c);
-    containerStarted(pod, event, c);
-    ctx.kube.appendLog(ns, name, c.name, rule.log.join('\n'));
-    initStatuses.push(terminated(ctx, c, rule.exitCode, startedAt, 0));
-    if (rule.exitCode !== 0) {
-      ctx.kube.updatePodStatus(ns, name, {
-        phase: 'Failed',
-        initContainerStatuses: [
-          ...initStatuses,
-          ...waitingStatuses(
-            init.slice(initStatuses.length),
-            'PodInitializing',
-          ),
-        ],
-        containerStatuses: waitingStatuses(main, 'PodInitializing'),
-      });
-      return undefined;
-    }
-  }
-  return initStatuses;
+export function startPod(ctx: PodContext, pod0: KubeObject) {
+  const pod = currentPod(ctx, pod0);
+  if (!pod) return;
+  runInit(ctx, pod, 0);
 }
 
-/** Starts the pod's containers (init containers first) and schedules their termination. */
-export function runPod(ctx: PodContext, pod: KubeObject, restartCount: number) {
+/** Pulls and runs init container `index`, or starts the main containers when all are done. */
+function runInit(ctx: PodContext, pod: KubeObject, index: number) {
+  const { init, main } = containersOf(pod);
+  if (index >= init.length) {
+    startMain(ctx, pod, 0);
+    return;
+  }
+  const c = init[index];
+  const mainWaiting = main.map(m => waiting(m, 'PodInitializing'));
+  pullImages(
+    ctx,
+    pod,
+    {
+      containers: [c],
+      writeWaiting: (p, failed) => {
+        const f = failed.get(c.name)!;
+        const status = waiting(c, f.reason, f.message, statusOf(p, c.name));
+        writePodStatus(
+          ctx,
+          p,
+          'initializing',
+          {
+            init: initStatuses(p, index, status),
+            main: mainWaiting,
+          },
+          'Pending',
+        );
+      },
+      pulled: p => finishInit(ctx, p, index),
+    },
+    0,
+  );
+}
+
+/**
+ * Runs init container `index` (instantly: its log, then its exit code). Success moves on; a failure fails the pod
+ * under restartPolicy Never, and otherwise restarts the container after a back-off (`Init:CrashLoopBackOff`).
+ */
+function finishInit(ctx: PodContext, pod: KubeObject, index: number) {
   const { kube } = ctx;
   const ns = pod.metadata.namespace!;
-  const name = pod.metadata.name;
-  const event = kubeletEvents(ctx, ns, (pod.spec as any).nodeName);
+  const c = containersOf(pod).init[index];
+  const event = eventsOf(ctx, pod);
+  const previous = statusOf(pod, c.name);
+  const restartCount =
+    previous?.state?.waiting?.reason === 'CrashLoopBackOff'
+      ? previous.restartCount
+      : 0;
+  const rule = runRule(ctx, c);
+  containerStarted(pod, event, c);
+  kube.appendLog(ns, pod.metadata.name, c.name, rule.log.join('\n'));
+  const done = terminated(ctx, c, rule.exitCode, timestamp(ctx), restartCount);
+  const main = containersOf(pod).main.map(m => waiting(m, 'PodInitializing'));
+  if (rule.exitCode === 0) {
+    const p = writePodStatus(
+      ctx,
+      pod,
+      'initializing',
+      {
+        init: initStatuses(pod, index, done),
+        main,
+      },
+      'Pending',
+    );
+    runInit(ctx, p, index + 1);
+    return;
+  }
+  if ((pod.spec as any).restartPolicy === 'Never') {
+    writePodStatus(
+      ctx,
+      pod,
+      'initializing',
+      {
+        init: initStatuses(pod, index, done),
+        main,
+      },
+      'Failed',
+    );
+    return;
+  }
+  const looping = waiting(
+    c,
+    'CrashLoopBackOff',
+    crashLoopMessage(pod, c, restartCount),
+    {
+      ...done,
+      restartCount: restartCount + 1,
+      lastState: done.state,
+    },
+  );
+  const p = writePodStatus(
+    ctx,
+    pod,
+    'initializing',
+    {
+      init: initStatuses(pod, index, looping),
+      main,
+    },
+    'Pending',
+  );
+  event(p, 'Warning', 'BackOff', backOffMessage(p, c), c.name);
+  ctx.timers.later(p.metadata.uid!, restartDelay(ctx, restartCount), () => {
+    const again = currentPod(ctx, p);
+    if (!again) return;
+    kube.rotateLog(ns, again.metadata.name, c.name);
+    runInit(ctx, again, index);
+  });
+}
+
+/** The main containers: pulled (or found on the node), then started; they finish after `delays.runMs`. */
+function startMain(ctx: PodContext, pod: KubeObject, restartCount: number) {
+  const { init, main } = containersOf(pod);
+  const initDone = init.map(c => statusOf(pod, c.name) as ContainerStatus);
+  pullImages(
+    ctx,
+    pod,
+    {
+      containers: main,
+      writeWaiting: (p, failed) =>
+        writePodStatus(
+          ctx,
+          p,
+          'starting',
+          {
+            init: initDone,
+            main: main.map(c => {
+              const f = failed.get(c.name);
+              const previous = statusOf(p, c.name);
+              return f
+                ? waiting(c, f.reason, f.message, previous)
+                : waiting(c, 'ContainerCreating', undefined, previous);
+            }),
+          },
+          'Pending',
+        ),
+      pulled: p => runMain(ctx, p, restartCount),
+    },
+    0,
+  );
+}
+
+function runMain(ctx: PodContext, pod: KubeObject, restartCount: number) {
+  const { kube } = ctx;
+  const ns = pod.metadata.namespace!;
+  const event = eventsOf(ctx, pod);
   const { init, main } = containersOf(pod);
   const startedAt = timestamp(ctx);
-  const initStatuses = runInitContainers(ctx, pod, event, startedAt);
-  if (!initStatuses) return;
   for (const c of main) {
     containerStarted(pod, event, c);
     const rule = runRule(ctx, c);
-    if (rule.log.length) kube.appendLog(ns, name, c.name, rule.log[0]);
+    if (rule.log.length)
+      kube.appendLog(ns, pod.metadata.name, c.name, rule.log[0]);
   }
-  kube.updatePodStatus(ns, name, {
-    phase: 'Running',
-    conditions: [
-      podCondition('PodScheduled', 'True', startedAt),
-      podCondition('Initialized', 'True', startedAt),
-      podCondition('ContainersReady', 'True', startedAt),
-      podCondition('Ready', 'True', startedAt),
-    ],
-    ...(init.length ? { initContainerStatuses: initStatuses } : {}),
-    containerStatuses: main.map(c => ({
-      name: c.name,
-      image: c.image,
-      ...containerIds(ctx, c),
-      ready: true,
-      restartCount,
-      started: true,
-      state: { running: { startedAt } },
-      lastState: {},
-    })),
-  });
-  ctx.timers.later(pod.metadata.uid!, ctx.delays.runMs, () =>
-    finishRun(ctx, pod, event, restartCount, startedAt),
+  const p = writePodStatus(
+    ctx,
+    pod,
+    'running',
+    {
+      init: init.map(c => statusOf(pod, c.name) as ContainerStatus),
+      main: main.map(c =>
+        running(
+          ctx,
+          c,
+          startedAt,
+          restartCount,
+          statusOf(pod, c.name)?.lastState,
+        ),
+      ),
+    },
+    'Running',
+  );
+  ctx.timers.later(p.metadata.uid!, ctx.delays.runMs, () =>
+    finishRun(ctx, p, restartCount, startedAt),
   );
 }
 
@@ -148,7 +264,6 @@ export function runPod(ctx: PodContext, pod: KubeObject, restartCount: number) {
 function finishRun(
   ctx: PodContext,
   pod: KubeObject,
-  event: KubeletEvents,
   restartCount: number,
   startedAt: string,
 ) {
@@ -156,7 +271,7 @@ function finishRun(
   const ns = pod.metadata.namespace!;
   const name = pod.metadata.name;
   const restartPolicy = (pod.spec as any).restartPolicy ?? 'Always';
-  const { main } = containersOf(pod);
+  const { init, main } = containersOf(pod);
   const p = currentPod(ctx, pod);
   if (!p || (p.status as any)?.phase !== 'Running') return;
   const results = main.map(c => ({ c, rule: runRule(ctx, c) }));
@@ -170,24 +285,18 @@ function finishRun(
   const statuses = results.map(({ c, rule }) =>
     terminated(ctx, c, rule.exitCode, startedAt, restartCount),
   );
+  const initDone = init.map(c => statusOf(p, c.name) as ContainerStatus);
   if (restart) {
-    crashLoop(ctx, p, event, { main, statuses, restartCount });
+    crashLoop(ctx, p, { initDone, statuses, restartCount });
     return;
   }
-  kube.updatePodStatus(ns, name, {
-    phase: failed ? 'Failed' : 'Succeeded',
-    conditions: [
-      podCondition('PodScheduled', 'True', startedAt),
-      podCondition('Initialized', 'True', startedAt),
-      podCondition('ContainersReady', 'False', timestamp(ctx), {
-        reason: 'PodCompleted',
-      }),
-      podCondition('Ready', 'False', timestamp(ctx), {
-        reason: 'PodCompleted',
-      }),
-    ],
-    containerStatuses: statuses,
-  });
+  writePodStatus(
+    ctx,
+    p,
+    'finished',
+    { init: initDone, main: statuses },
+    failed ? 'Failed' : 'Succeeded',
+  );
   ctx.logger.info('pod finished', {
     namespace: ns,
     pod: name,
@@ -195,47 +304,67 @@ function finishRun(
   });
 }
 
-/** CrashLoopBackOff: the terminated containers wait out the back-off, then the pod runs again with fresh logs. */
+function crashLoopMessage(
+  pod: KubeObject,
+  c: ContainerSpec,
+  restartCount: number,
+) {
+  return `back-off ${modelledBackoff(
+    restartCount,
+  )} restarting failed container=${c.name} pod=${pod.metadata.name}_${
+    pod.metadata.namespace
+  }(${pod.metadata.uid})`;
+}
+
+function backOffMessage(pod: KubeObject, c: ContainerSpec) {
+  return `Back-off restarting failed container ${c.name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
+}
+
+/**
+ * CrashLoopBackOff: the terminated containers wait out the back-off (phase stays Running, the pod is not ready),
+ * then start again with fresh logs (the old ones readable with `previous=true`).
+ */
 function crashLoop(
   ctx: PodContext,
   p: KubeObject,
-  event: KubeletEvents,
   run: {
-    main: ContainerSpec[];
-    statuses: ReturnType<typeof terminated>[];
+    initDone: ContainerStatus[];
+    statuses: ContainerStatus[];
     restartCount: number;
   },
 ) {
-  const { kube, delays } = ctx;
-  const { main, statuses, restartCount } = run;
+  const { kube } = ctx;
+  const { initDone, statuses, restartCount } = run;
   const ns = p.metadata.namespace!;
-  const name = p.metadata.name;
-  const backoff = Math.min(
-    delays.backoffMs * 2 ** restartCount,
-    MAX_BACKOFF_MS,
+  const { main } = containersOf(p);
+  const event = eventsOf(ctx, p);
+  const looping = writePodStatus(
+    ctx,
+    p,
+    'starting',
+    {
+      init: initDone,
+      main: statuses.map((s, i) =>
+        waiting(
+          main[i],
+          'CrashLoopBackOff',
+          crashLoopMessage(p, main[i], restartCount),
+          {
+            ...s,
+            restartCount: restartCount + 1,
+            lastState: s.state,
+          },
+        ),
+      ),
+    },
+    'Running',
   );
-  kube.updatePodStatus(ns, name, {
-    containerStatuses: statuses.map(s => ({
-      ...s,
-      restartCount: restartCount + 1,
-      state: {
-        waiting: {
-          reason: 'CrashLoopBackOff',
-          message: `back-off ${Math.round(
-            backoff / 1000,
-          )}s restarting failed container=${s.name} pod=${name}_${ns}(${
-            p.metadata.uid
-          })`,
-        },
-      },
-      lastState: s.state,
-    })),
-  });
-  event(p, 'Warning', 'BackOff', 'Back-off restarting failed container');
-  ctx.timers.later(p.metadata.uid!, backoff, () => {
-    const again = currentPod(ctx, p);
+  for (const c of main)
+    event(looping, 'Warning', 'BackOff', backOffMessage(looping, c), c.name);
+  ctx.timers.later(p.metadata.uid!, restartDelay(ctx, restartCount), () => {
+    const again = currentPod(ctx, looping);
     if (!again) return;
-    for (const c of main) kube.rotateLog(ns, name, c.name);
-    runPod(ctx, again, restartCount + 1);
+    for (const c of main) kube.rotateLog(ns, again.metadata.name, c.name);
+    startMain(ctx, again, restartCount + 1);
   });
 }

@@ -3,8 +3,8 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
-import crypto from 'node:crypto';
 import { fargateCapacity } from '../fargateSizing';
+import { fargateNode, registerNode, removeNode } from '../nodes';
 import { KubeObject } from '../types';
 import {
   CAPACITY_ANNOTATION,
@@ -13,19 +13,27 @@ import {
   containersOf,
   currentPod,
   podCondition,
+  schedulerEvent,
   timestamp,
   waitingStatuses,
 } from './context';
-import { pullImages } from './pull';
+import {
+  LOGGING_ANNOTATION,
+  LOGGING_DISABLED,
+  LOGGING_DISABLED_MESSAGE,
+  fargatePlacement,
+  profileOf,
+} from './fargate';
+import { startPod } from './run';
 
-/** Marks the pod Pending and unschedulable, with a Warning `FailedScheduling` event from `fargate-scheduler`. */
-function reportUnschedulable(
+/** Marks the pod Pending and unschedulable, with a Warning `FailedScheduling` event from `scheduler`. */
+export function reportUnschedulable(
   ctx: PodContext,
   pod: KubeObject,
+  scheduler: 'default-scheduler' | 'fargate-scheduler',
   message: string,
 ) {
-  const ns = pod.metadata.namespace!;
-  ctx.kube.updatePodStatus(ns, pod.metadata.name, {
+  ctx.kube.updatePodStatus(pod.metadata.namespace!, pod.metadata.name, {
     phase: 'Pending',
     conditions: [
       podCondition('PodScheduled', 'False', timestamp(ctx), {
@@ -34,97 +42,87 @@ function reportUnschedulable(
       }),
     ],
   });
-  ctx.kube.recordEvent(ns, pod, {
+  schedulerEvent(ctx, pod, scheduler, {
     type: 'Warning',
     reason: 'FailedScheduling',
+    action: 'Scheduling',
     message,
-    component: 'fargate-scheduler',
+  });
+  ctx.logger.info('pod unschedulable', {
+    namespace: pod.metadata.namespace,
+    pod: pod.metadata.name,
+    scheduler,
   });
 }
 
-/** Why no Fargate node can run the pod. */
-function unschedulableMessage(
-  ctx: PodContext,
-  ns: string,
-  labels: Record<string, string>,
-  hasProfile: boolean,
-): string {
-  return !hasProfile
-    ? `Pod not supported on Fargate: no ACTIVE Fargate profile of cluster ${
-        ctx.clusterName
-      } selects namespace "${ns}" with labels {${Object.entries(labels)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(', ')}}`
-    : 'Pod not supported on Fargate: the pod requests more CPU or memory than the largest Fargate combination (16 vCPU, 120 GB)';
-}
-
-/** The pod's IP and Fargate node name, derived from its uid. */
-function fargateNode(ctx: PodContext, pod: KubeObject) {
-  const hash = crypto
-    .createHash('sha1')
-    .update(pod.metadata.uid ?? pod.metadata.name)
-    .digest();
-  const ip = `10.0.${hash[0] % 32}.${(hash[1] % 253) + 1}`;
-  const nodeName = `fargate-ip-${ip.replace(/\./g, '-')}.${
-    ctx.world.region
-  }.compute.internal`;
-  return { ip, nodeName };
-}
-
 /**
- * The Fargate scheduler: binds the pod to a Fargate node of the profile selecting it (label, node name,
- * CapacityProvisioned annotation) and schedules the image pull, or reports it unschedulable.
+ * The Fargate scheduler, for pods the Fargate webhook admitted: provisions a Fargate node in one of the profile's
+ * subnets (a Node object), binds the pod to it with the `CapacityProvisioned` annotation, and schedules the kubelet's
+ * start. Its events: `LoggingDisabled` (when the webhook found no `aws-logging` ConfigMap), then `Scheduled`. A pod
+ * whose profile is no longer ACTIVE, or that no Fargate size fits, stays Pending with a `FailedScheduling` (these two
+ * messages are the sandbox's own: the real texts are not published).
  */
 export function schedulePod(ctx: PodContext, pod0: KubeObject) {
-  const { kube, world, clusterName } = ctx;
+  const { kube } = ctx;
   const pod = currentPod(ctx, pod0);
-  if (!pod) return;
+  if (!pod || (pod.spec as any).nodeName) return;
   const ns = pod.metadata.namespace!;
-  const labels = pod.metadata.labels ?? {};
-  const profile = world.eks.matchFargateProfile(clusterName, ns, labels);
+  const profile = profileOf(ctx, pod);
   const capacity = fargateCapacity(pod.spec as any);
-  if (!profile || !capacity) {
-    const message = unschedulableMessage(ctx, ns, labels, !!profile);
-    reportUnschedulable(ctx, pod, message);
-    ctx.logger.info('pod unschedulable', {
-      namespace: ns,
-      pod: pod.metadata.name,
-    });
+  if (!profile || profile.status !== 'ACTIVE' || !capacity) {
+    reportUnschedulable(
+      ctx,
+      pod,
+      'fargate-scheduler',
+      !capacity
+        ? 'Pod not supported on Fargate: the pod requests more CPU or memory than the largest Fargate combination (16 vCPU, 120 GB)'
+        : `Fargate profile ${pod.metadata.labels?.[FARGATE_PROFILE_LABEL]} is not ACTIVE: no Fargate capacity can be provisioned for the pod`,
+    );
     return;
   }
-  const { ip, nodeName } = fargateNode(ctx, pod);
+  if (pod.metadata.annotations?.[LOGGING_ANNOTATION] === LOGGING_DISABLED) {
+    schedulerEvent(ctx, pod, 'fargate-scheduler', {
+      type: 'Warning',
+      reason: 'LoggingDisabled',
+      action: 'Logging',
+      message: LOGGING_DISABLED_MESSAGE,
+    });
+  }
+  const { ip, nodeName, zone } = fargatePlacement(ctx, pod, profile);
+  registerNode(kube, fargateNode(nodeName, ip, zone, kube.now()));
   const bound = kube.updatePod(ns, pod.metadata.name, {
-    metadata: {
-      labels: { [FARGATE_PROFILE_LABEL]: profile.fargateProfileName },
-      annotations: { [CAPACITY_ANNOTATION]: capacity },
-    },
-    spec: { nodeName, schedulerName: 'fargate-scheduler' },
+    metadata: { annotations: { [CAPACITY_ANNOTATION]: capacity } },
+    spec: { nodeName },
   });
   const { init, main } = containersOf(bound);
   kube.updatePodStatus(ns, pod.metadata.name, {
     phase: 'Pending',
     conditions: [podCondition('PodScheduled', 'True', timestamp(ctx))],
     hostIP: ip,
+    hostIPs: [{ ip }],
     podIP: ip,
     podIPs: [{ ip }],
     startTime: timestamp(ctx),
     ...(init.length
       ? { initContainerStatuses: waitingStatuses(init, 'PodInitializing') }
       : {}),
-    containerStatuses: waitingStatuses(main, 'ContainerCreating'),
+    containerStatuses: waitingStatuses(
+      main,
+      init.length ? 'PodInitializing' : 'ContainerCreating',
+    ),
   });
-  kube.recordEvent(ns, bound, {
+  schedulerEvent(ctx, bound, 'fargate-scheduler', {
     type: 'Normal',
     reason: 'Scheduled',
+    action: 'Binding',
     message: `Successfully assigned ${ns}/${pod.metadata.name} to ${nodeName}`,
-    component: 'fargate-scheduler',
   });
   ctx.timers.later(pod.metadata.uid!, ctx.delays.pullMs, () =>
-    pullImages(ctx, bound, 0),
+    startPod(ctx, bound),
   );
 }
 
-/** A deleted Fargate profile stops its nodes: its unfinished pods go back to Pending, unbound. */
+/** A deleted Fargate profile stops its nodes: its unfinished pods go back to Pending, unbound, and the nodes go. */
 export function unbindPodsOfProfile(ctx: PodContext, profileName: string) {
   const { kube } = ctx;
   for (const pod of kube.list('pods', undefined, {
@@ -135,10 +133,12 @@ export function unbindPodsOfProfile(ctx: PodContext, profileName: string) {
     ctx.timers.cancel(pod.metadata.uid!);
     const message = `Fargate profile ${profileName} was deleted: the pod's node was stopped`;
     const ns = pod.metadata.namespace!;
+    const nodeName = (pod.spec as any).nodeName;
     kube.updatePod(ns, pod.metadata.name, {
       metadata: { labels: { [FARGATE_PROFILE_LABEL]: null } as any },
       spec: { nodeName: null } as any,
     });
+    if (nodeName) removeNode(kube, nodeName);
     kube.updatePodStatus(ns, pod.metadata.name, {
       phase: 'Pending',
       conditions: [
@@ -148,18 +148,20 @@ export function unbindPodsOfProfile(ctx: PodContext, profileName: string) {
         }),
       ],
       hostIP: null,
+      hostIPs: null,
       podIP: null,
       podIPs: null,
+      initContainerStatuses: null,
       containerStatuses: waitingStatuses(
         containersOf(pod).main,
         'ContainerCreating',
       ),
     });
-    kube.recordEvent(ns, pod, {
+    schedulerEvent(ctx, pod, 'fargate-scheduler', {
       type: 'Warning',
       reason: 'FailedScheduling',
+      action: 'Scheduling',
       message,
-      component: 'fargate-scheduler',
     });
   }
 }
