@@ -7,7 +7,10 @@ export interface Config {
   crawlers?: {
     // `crawlers.airflow` (the Airflow instances) is declared by
     // @crawler-platform/plugin-crawlers-node, whose client reads it.
-    /** Caching of Airflow answers (in `coreServices.cache`, shared by backend replicas when it is Redis or Valkey). */
+    /**
+     * Caching of Airflow, Kubernetes and CodeCommit answers (in `coreServices.cache`, shared by backend replicas when
+     * it is Redis or Valkey). Identical in-flight calls share one promise.
+     */
     cache?: {
       /** How long DAG metadata stays fresh, in milliseconds. Default: 60000. */
       dagTtlMs?: number;
@@ -17,8 +20,20 @@ export interface Config {
       taskInstancesTtlMs?: number;
       /** How long import errors stay fresh, in milliseconds. Default: 30000. */
       importErrorsTtlMs?: number;
+      /** How long Kubernetes pod and event lists stay fresh, in milliseconds. Default: 5000. */
+      podsTtlMs?: number;
+      /** How long a Namespace read for its claim stays fresh, in milliseconds. Default: 30000. */
+      namespacesTtlMs?: number;
+      /** How long the git-sync pods and their logs stay fresh, in milliseconds. Default: 10000. */
+      gitSyncTtlMs?: number;
       /**
-       * How long the last good answer is kept to be served, marked stale, when Airflow fails, in milliseconds.
+       * How long a branch head read from CodeCommit (GetBranch) stays fresh, in milliseconds. Commits and differences
+       * never change and are kept for `staleTtlMs`. Default: 10000.
+       */
+      repositoryHeadTtlMs?: number;
+      /**
+       * How long the last good answer is kept to be served, marked stale, when Airflow, Kubernetes or CodeCommit
+       * fails, in milliseconds.
        * Default: 86400000 (24 h).
        */
       staleTtlMs?: number;
@@ -27,6 +42,11 @@ export interface Config {
     trigger?: {
       /** Largest accepted `conf` object, in bytes of JSON. Default: 16384. */
       maxConfBytes?: number;
+    };
+    /** Calls to the Kubernetes API of the clusters in `crawlers.clusters`. */
+    kubernetes?: {
+      /** Timeout of each Kubernetes API call, in milliseconds; a late answer becomes a 504 section error. Default: 10000. */
+      timeoutMs?: number;
     };
     /** Limits on what one caller can multiply. */
     limits?: {
@@ -43,6 +63,24 @@ export interface Config {
       maxLogChunkBytes?: number;
       /** Largest JSON request body accepted, in bytes. Default: 65536. */
       maxRequestBodyBytes?: number;
+      /** Pods read per list (the crawler's operator pods, its worker pods); more are reported as truncated. Default: 200. */
+      maxPodsListed?: number;
+      /** Pod events read per namespace (one list, matched to pods in memory). Default: 500. */
+      maxEventsListed?: number;
+      /** Events shown per pod, the most recent first. Default: 10. */
+      maxEventsPerPod?: number;
+      /** Pods whose git-sync log is read (scheduler and dag-processor replicas). Default: 5. */
+      maxGitSyncPods?: number;
+      /**
+       * Lines of a git-sync container log read, from its end (`tailLines`). git-sync v4 logs only syncs and errors at
+       * its default verbosity, so the last synced commit is in the tail. Default: 500.
+       */
+      maxGitSyncLogLines?: number;
+      /**
+       * Bytes of that tail read at most (`limitBytes`, a safety bound: the API server cuts the tail's end beyond it,
+       * which the response reports as a warning). Default: 524288.
+       */
+      maxGitSyncLogBytes?: number;
     };
   };
 }

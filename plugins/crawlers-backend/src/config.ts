@@ -13,7 +13,14 @@ export const defaults = {
     runsTtlMs: 15_000,
     taskInstancesTtlMs: 15_000,
     importErrorsTtlMs: 30_000,
+    podsTtlMs: 5_000,
+    namespacesTtlMs: 30_000,
+    gitSyncTtlMs: 10_000,
+    repositoryHeadTtlMs: 10_000,
     staleTtlMs: 86_400_000,
+  },
+  kubernetes: {
+    timeoutMs: 10_000,
   },
   trigger: {
     maxConfBytes: 16_384,
@@ -23,6 +30,12 @@ export const defaults = {
     maxRunsOffset: 10_000,
     maxLogChunkBytes: 1_048_576,
     maxRequestBodyBytes: 65_536,
+    maxPodsListed: 200,
+    maxEventsListed: 500,
+    maxEventsPerPod: 10,
+    maxGitSyncPods: 5,
+    maxGitSyncLogBytes: 524_288,
+    maxGitSyncLogLines: 500,
   },
 } as const;
 
@@ -33,11 +46,19 @@ export const RUN_PAGE_SIZES = [10, 25, 50, 100] as const;
 export interface CrawlersBackendSettings {
   ttls: AirflowCacheTtls;
   maxConfBytes: number;
+  /** Timeout of each Kubernetes API call, in milliseconds. */
+  kubernetesTimeoutMs: number;
   limits: {
     maxDagIdsPerEntity: number;
     maxRunsOffset: number;
     maxLogChunkBytes: number;
     maxRequestBodyBytes: number;
+    maxPodsListed: number;
+    maxEventsListed: number;
+    maxEventsPerPod: number;
+    maxGitSyncPods: number;
+    maxGitSyncLogBytes: number;
+    maxGitSyncLogLines: number;
   };
 }
 
@@ -49,11 +70,15 @@ function positive(config: Config, key: string, fallback: number): number {
   return value;
 }
 
-/** Reads `crawlers.cache`, `crawlers.trigger` and `crawlers.limits` with their defaults. */
+/** Reads `crawlers.cache`, `crawlers.trigger`, `crawlers.kubernetes` and `crawlers.limits` with their defaults. */
 export function readCrawlersBackendSettings(
   config: Config,
 ): CrawlersBackendSettings {
   const c = defaults.cache;
+  const l = defaults.limits;
+  const limit = (key: keyof typeof l) =>
+    positive(config, `crawlers.limits.${key}`, l[key]);
+  const stale = positive(config, 'crawlers.cache.staleTtlMs', c.staleTtlMs);
   return {
     ttls: {
       dag: positive(config, 'crawlers.cache.dagTtlMs', c.dagTtlMs),
@@ -68,34 +93,43 @@ export function readCrawlersBackendSettings(
         'crawlers.cache.importErrorsTtlMs',
         c.importErrorsTtlMs,
       ),
-      stale: positive(config, 'crawlers.cache.staleTtlMs', c.staleTtlMs),
+      pods: positive(config, 'crawlers.cache.podsTtlMs', c.podsTtlMs),
+      namespaces: positive(
+        config,
+        'crawlers.cache.namespacesTtlMs',
+        c.namespacesTtlMs,
+      ),
+      gitSync: positive(config, 'crawlers.cache.gitSyncTtlMs', c.gitSyncTtlMs),
+      repositoryHead: positive(
+        config,
+        'crawlers.cache.repositoryHeadTtlMs',
+        c.repositoryHeadTtlMs,
+      ),
+      // Commits and the differences between two commits never change: kept as long as stale answers.
+      repositoryHistory: stale,
+      stale,
     },
     maxConfBytes: positive(
       config,
       'crawlers.trigger.maxConfBytes',
       defaults.trigger.maxConfBytes,
     ),
+    kubernetesTimeoutMs: positive(
+      config,
+      'crawlers.kubernetes.timeoutMs',
+      defaults.kubernetes.timeoutMs,
+    ),
     limits: {
-      maxDagIdsPerEntity: positive(
-        config,
-        'crawlers.limits.maxDagIdsPerEntity',
-        defaults.limits.maxDagIdsPerEntity,
-      ),
-      maxRunsOffset: positive(
-        config,
-        'crawlers.limits.maxRunsOffset',
-        defaults.limits.maxRunsOffset,
-      ),
-      maxLogChunkBytes: positive(
-        config,
-        'crawlers.limits.maxLogChunkBytes',
-        defaults.limits.maxLogChunkBytes,
-      ),
-      maxRequestBodyBytes: positive(
-        config,
-        'crawlers.limits.maxRequestBodyBytes',
-        defaults.limits.maxRequestBodyBytes,
-      ),
+      maxDagIdsPerEntity: limit('maxDagIdsPerEntity'),
+      maxRunsOffset: limit('maxRunsOffset'),
+      maxLogChunkBytes: limit('maxLogChunkBytes'),
+      maxRequestBodyBytes: limit('maxRequestBodyBytes'),
+      maxPodsListed: limit('maxPodsListed'),
+      maxEventsListed: limit('maxEventsListed'),
+      maxEventsPerPod: limit('maxEventsPerPod'),
+      maxGitSyncPods: limit('maxGitSyncPods'),
+      maxGitSyncLogBytes: limit('maxGitSyncLogBytes'),
+      maxGitSyncLogLines: limit('maxGitSyncLogLines'),
     },
   };
 }

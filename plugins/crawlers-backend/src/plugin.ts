@@ -10,16 +10,21 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { crawlersPermissions } from '@crawler-platform/plugin-crawlers-common';
 import {
   airflowServiceRef,
+  CodeCommitDagRepositoryReader,
   crawlerClaimServiceRef,
+  crawlersClusterServiceRef,
+  readCrawlersClustersConfig,
 } from '@crawler-platform/plugin-crawlers-node';
 import { toError } from '@backstage/errors';
 import { readCrawlersBackendSettings } from './config';
 import { createRouter } from './router';
 import { createAirflowCache } from './services/AirflowCache';
 import { createCrawlerAirflowService } from './services/CrawlerAirflowService';
+import { createCrawlerKubernetesService } from './services/CrawlerKubernetesService';
+import { createCrawlerOverviewService } from './services/CrawlerOverviewService';
 
 /**
- * The crawlers backend plugin: entity-scoped Airflow API under `/api/crawlers`.
+ * The crawlers backend plugin: entity-scoped Airflow and Kubernetes API under `/api/crawlers`.
  *
  * @public
  */
@@ -41,6 +46,7 @@ export const crawlersPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         airflow: airflowServiceRef,
         claims: crawlerClaimServiceRef,
+        clusters: crawlersClusterServiceRef,
       },
       async init({
         logger,
@@ -56,16 +62,45 @@ export const crawlersPlugin = createBackendPlugin({
         catalog,
         airflow,
         claims,
+        clusters,
       }) {
         const settings = readCrawlersBackendSettings(config);
         permissionsRegistry.addPermissions(crawlersPermissions);
 
+        const upstreamCache = createAirflowCache({
+          cache,
+          logger,
+          ttls: settings.ttls,
+        });
         const crawlerAirflow = createCrawlerAirflowService({
           airflow,
           claims,
-          cache: createAirflowCache({ cache, logger, ttls: settings.ttls }),
+          cache: upstreamCache,
           logger,
           maxLogChunkBytes: settings.limits.maxLogChunkBytes,
+        });
+        const clusterRegions = new Map(
+          readCrawlersClustersConfig(config).flatMap(c =>
+            c.type === 'kubeconfig' ? [] : [[c.name, c.region] as const],
+          ),
+        );
+        const crawlerKubernetes = createCrawlerKubernetesService({
+          airflow,
+          claims,
+          crawlerAirflow,
+          clusters,
+          history: CodeCommitDagRepositoryReader.fromConfig(config, { logger }),
+          cache: upstreamCache,
+          logger,
+          limits: settings.limits,
+          timeoutMs: settings.kubernetesTimeoutMs,
+          clusterRegion: name => clusterRegions.get(name),
+        });
+        const crawlerOverview = createCrawlerOverviewService({
+          airflow,
+          crawlerAirflow,
+          crawlerKubernetes,
+          logger,
         });
 
         lifecycle.addStartupHook(() => {
@@ -90,6 +125,8 @@ export const crawlersPlugin = createBackendPlugin({
             permissions,
             catalog,
             crawlerAirflow,
+            crawlerKubernetes,
+            crawlerOverview,
             maxConfBytes: settings.maxConfBytes,
             limits: settings.limits,
           }),

@@ -26,6 +26,7 @@ import {
   crawlersAirflowReadPermission,
   crawlersDagPausePermission,
   crawlersDagTriggerPermission,
+  crawlersPodDeletePermission,
   isCrawlersAvailable,
   parseCrawlersAnnotations,
   ANNOTATION_CRAWLERS_DAG_IDS,
@@ -38,6 +39,8 @@ import type {
   CrawlerAirflowService,
   CrawlerTarget,
 } from './services/CrawlerAirflowService';
+import type { CrawlerKubernetesService } from './services/CrawlerKubernetesService';
+import type { CrawlerOverviewService } from './services/CrawlerOverviewService';
 
 /** Entity names and namespaces as the catalog allows them. */
 const ENTITY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
@@ -135,6 +138,7 @@ const triggerBody = z
   })
   .strict();
 const pauseBody = z.object({ isPaused: z.boolean() }).strict();
+const cleanupBody = z.object({}).strict();
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
@@ -155,6 +159,8 @@ export interface RouterOptions {
   permissions: PermissionsService;
   catalog: CatalogService;
   crawlerAirflow: CrawlerAirflowService;
+  crawlerKubernetes: CrawlerKubernetesService;
+  crawlerOverview: CrawlerOverviewService;
   maxConfBytes: number;
   limits: CrawlersBackendSettings['limits'];
 }
@@ -170,6 +176,8 @@ export async function createRouter(
     permissions,
     catalog,
     crawlerAirflow,
+    crawlerKubernetes,
+    crawlerOverview,
     maxConfBytes,
     limits,
   } = options;
@@ -188,14 +196,14 @@ export async function createRouter(
     });
     const requestedRef = stringifyEntityRef(params);
     // Backstage's permission client allows every request of a service principal (backend-to-backend calls are
-    // trusted), so the portal's policy never sees them. Changing a DAG needs a signed-in user whose ownership the
-    // policy can check; services (other plugins, external static tokens) may only read.
+    // trusted), so the portal's policy never sees them. Changing a DAG or deleting pods needs a signed-in user whose
+    // ownership the policy can check; services (other plugins, external static tokens) may only read.
     if (
       permission.attributes.action !== 'read' &&
       !auth.isPrincipal(credentials, 'user')
     ) {
       throw new NotAllowedError(
-        `Only signed-in users may ${permission.attributes.action} DAG runs or DAG state (${permission.name}); service credentials may only read`,
+        `Only signed-in users may ${permission.attributes.action} a crawler's DAG runs, DAG state or pods (${permission.name}); service credentials may only read`,
       );
     }
     // The catalog lookup and the permission check run in parallel; both must pass before Airflow is called, and an
@@ -212,7 +220,7 @@ export async function createRouter(
     const entityRef = stringifyEntityRef(entity);
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(
-        `You are not allowed to ${permission.attributes.action} the Airflow data of ${entityRef} (${permission.name})`,
+        `You are not allowed to ${permission.attributes.action} the Airflow or Kubernetes data of ${entityRef} (${permission.name})`,
       );
     }
     if (!isCrawlersAvailable(entity)) {
@@ -232,6 +240,7 @@ export async function createRouter(
       instance: link.airflowInstance,
       dagIds: link.dagIds,
       dagFiles: link.dagFiles,
+      kubernetesNamespace: link.kubernetesNamespace,
     };
   }
 
@@ -400,6 +409,75 @@ export async function createRouter(
       }
     },
   );
+
+  router.get('/entities/:kind/:namespace/:name/pods', async (req, res) => {
+    const params = parse(entitySchema, req.params, 'path');
+    parse(emptyQuery, req.query, 'query');
+    const target = await resolveTarget(
+      req,
+      params,
+      crawlersAirflowReadPermission,
+    );
+    res.json(await crawlerKubernetes.listPods(target));
+  });
+
+  router.post(
+    '/entities/:kind/:namespace/:name/pods/cleanup',
+    async (req, res) => {
+      const params = parse(entitySchema, req.params, 'path');
+      parse(emptyQuery, req.query, 'query');
+      parse(cleanupBody, req.body ?? {}, 'body');
+      const event = await auditor.createEvent({
+        eventId: 'pod-cleanup',
+        severityLevel: 'medium',
+        request: req,
+        meta: { entityRef: stringifyEntityRef(params) },
+      });
+      try {
+        const target = await resolveTarget(
+          req,
+          params,
+          crawlersPodDeletePermission,
+        );
+        const result = await crawlerKubernetes.cleanupPods(target);
+        await event.success({
+          meta: {
+            namespace: result.namespace,
+            deleted: result.deleted.length,
+            pods: result.deleted.map(p => p.name),
+            failed: result.errors.filter(e => e.source.startsWith('pod:'))
+              .length,
+          },
+        });
+        res.json(result);
+      } catch (error) {
+        await event.fail({ error: toError(error) });
+        throw error;
+      }
+    },
+  );
+
+  router.get('/entities/:kind/:namespace/:name/git-sync', async (req, res) => {
+    const params = parse(entitySchema, req.params, 'path');
+    parse(emptyQuery, req.query, 'query');
+    const target = await resolveTarget(
+      req,
+      params,
+      crawlersAirflowReadPermission,
+    );
+    res.json(await crawlerKubernetes.getGitSync(target));
+  });
+
+  router.get('/entities/:kind/:namespace/:name/overview', async (req, res) => {
+    const params = parse(entitySchema, req.params, 'path');
+    parse(emptyQuery, req.query, 'query');
+    const target = await resolveTarget(
+      req,
+      params,
+      crawlersAirflowReadPermission,
+    );
+    res.json(await crawlerOverview.getOverview(target));
+  });
 
   return router;
 }

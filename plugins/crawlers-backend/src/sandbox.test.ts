@@ -148,7 +148,7 @@ describe('crawlers backend against the sandbox', () => {
   });
 
   /** Triggers a run through our POST route and polls our runs route until the run has finished. */
-  async function runToCompletion(app: any, entity: string, dagId: string) {
+  async function runToCompletion(entity: string, dagId: string) {
     const trigger = await request(app)
       .post(`${API}/${entity}/dags/${dagId}/runs`)
       .set('Authorization', asAlice)
@@ -169,12 +169,7 @@ describe('crawlers backend against the sandbox', () => {
   }
 
   /** Reads the `crawl` task's log of a run through our task instance and log routes. */
-  async function readCrawlLog(
-    app: any,
-    entity: string,
-    dagId: string,
-    runId: string,
-  ) {
+  async function readCrawlLog(entity: string, dagId: string, runId: string) {
     const tis = await request(app)
       .get(
         `${API}/${entity}/dags/${dagId}/runs/${encodeURIComponent(
@@ -315,13 +310,12 @@ describe('crawlers backend against the sandbox', () => {
 
   it("should read a finished news_crawler task's Airflow 2 log as separate lines with the pod's output", async () => {
     const { runId, run } = await runToCompletion(
-      app,
       'news-crawler',
       'news_crawler',
     );
     expect(run).toMatchObject({ state: 'success', runType: 'manual' });
     const { logPath, taskInstance, messages, continuationToken } =
-      await readCrawlLog(app, 'news-crawler', 'news_crawler', runId);
+      await readCrawlLog('news-crawler', 'news_crawler', runId);
     expect(taskInstance.state).toBe('success');
     // The crawler image's run rule writes these lines; the operator copies them with the container name.
     expect(messages).toEqual(
@@ -352,13 +346,11 @@ describe('crawlers backend against the sandbox', () => {
 
   it("should read a failed price_crawler task's Airflow 3 log with Kubernetes' pods/log 403", async () => {
     const { runId, run } = await runToCompletion(
-      app,
       'price-crawler',
       'price_crawler',
     );
     expect(run).toMatchObject({ state: 'failed', runType: 'manual' });
     const { taskInstance, messages } = await readCrawlLog(
-      app,
       'price-crawler',
       'price_crawler',
       runId,
@@ -383,7 +375,7 @@ describe('crawlers backend against the sandbox', () => {
       /^pods "price-crawler-[a-z0-9]+" is forbidden: User "system:serviceaccount:airflow:airflow-worker" cannot get resource "pods\/log" in API group "" in the namespace "crawler-price"$/,
     );
     expect(
-      lines.some(l =>
+      lines.some((l: string) =>
         /Pod price-crawler-[a-z0-9]+ returned a failure\./.test(l),
       ),
     ).toBe(true);

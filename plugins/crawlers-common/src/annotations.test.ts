@@ -7,6 +7,7 @@ import {
   ANNOTATION_CRAWLERS_AIRFLOW_INSTANCE,
   ANNOTATION_CRAWLERS_DAG_FILES,
   ANNOTATION_CRAWLERS_DAG_IDS,
+  ANNOTATION_KUBERNETES_NAMESPACE,
   isCrawlersAvailable,
   parseCrawlersAnnotations,
   parseCrawlersDagFiles,
@@ -94,6 +95,20 @@ describe('crawler annotations', () => {
         }),
       ),
     ).toEqual({ dagIds: ['a'], dagFiles: [], airflowInstance: 'airflow3' });
+  });
+
+  it("should read the entity's Kubernetes namespace, trimmed, and leave it out when absent", () => {
+    expect(
+      parseCrawlersAnnotations(
+        entity({
+          [ANNOTATION_CRAWLERS_DAG_IDS]: 'a',
+          [ANNOTATION_KUBERNETES_NAMESPACE]: ' shop ',
+        }),
+      ).kubernetesNamespace,
+    ).toBe('shop');
+    expect(
+      parseCrawlersAnnotations(entity({ [ANNOTATION_CRAWLERS_DAG_IDS]: 'a' })),
+    ).not.toHaveProperty('kubernetesNamespace');
   });
 
   it('should throw an InputError that names the annotation when DAG ids are missing', () => {

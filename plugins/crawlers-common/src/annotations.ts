@@ -32,6 +32,25 @@ export const ANNOTATION_CRAWLERS_AIRFLOW_INSTANCE =
 export const ANNOTATION_CRAWLERS_DAG_FILES = 'crawler-platform.io/dag-files';
 
 /**
+ * Annotation of the Kubernetes plugin naming the entity's namespace; for a crawler, the namespace its
+ * KubernetesPodOperator pods run in. The claim holds only when that Namespace names the entity back with
+ * {@link ANNOTATION_CRAWLERS_NAMESPACE_ENTITY}.
+ *
+ * @public
+ */
+export const ANNOTATION_KUBERNETES_NAMESPACE =
+  'backstage.io/kubernetes-namespace';
+
+/**
+ * Annotation on a Kubernetes Namespace naming the catalog entity that owns it (`component:default/shop-crawler`);
+ * it confirms the entity's claim on the namespace (refs compare case-insensitively).
+ *
+ * @public
+ */
+export const ANNOTATION_CRAWLERS_NAMESPACE_ENTITY =
+  'crawler-platform.io/entity';
+
+/**
  * Prefix of the DAG tag that confirms an entity's claim on a DAG: `backstage:<entity ref>` (see the
  * crawlers-node `dagClaimTag` for the rule that keeps tags within Airflow's 100 characters).
  *
@@ -58,6 +77,11 @@ export interface CrawlersEntityLink {
   airflowInstance?: string;
   /** DAG file paths in the DAG repository (annotation `crawler-platform.io/dag-files`), possibly empty. */
   dagFiles: string[];
+  /**
+   * The crawler's Kubernetes namespace (annotation `backstage.io/kubernetes-namespace`, trimmed, not checked), or
+   * undefined when the entity names none.
+   */
+  kubernetesNamespace?: string;
 }
 
 /** Pattern a DAG file path must match: relative, `/`-separated, a `.py` file, no `.` or `..` segments. */
@@ -161,7 +185,11 @@ export function parseCrawlersAnnotations(entity: Entity): CrawlersEntityLink {
     annotations[ANNOTATION_CRAWLERS_DAG_FILES] ?? '',
   );
   const instance = annotations[ANNOTATION_CRAWLERS_AIRFLOW_INSTANCE]?.trim();
-  return instance
-    ? { dagIds, dagFiles, airflowInstance: instance }
-    : { dagIds, dagFiles };
+  const namespace = annotations[ANNOTATION_KUBERNETES_NAMESPACE]?.trim();
+  return {
+    dagIds,
+    dagFiles,
+    ...(instance ? { airflowInstance: instance } : {}),
+    ...(namespace ? { kubernetesNamespace: namespace } : {}),
+  };
 }

@@ -264,3 +264,408 @@ export interface CrawlersTriggerResponse {
 export interface CrawlersPauseResponse {
   dag: CrawlersDag;
 }
+
+/**
+ * Whether an entity's claim on a Kubernetes namespace holds: the Namespace must carry the annotation
+ * `crawler-platform.io/entity: <entity ref>` (refs compare case-insensitively).
+ *
+ * @public
+ */
+export interface CrawlersNamespaceClaim {
+  /** The namespace the entity names (annotation `backstage.io/kubernetes-namespace`). */
+  namespace: string;
+  holds: boolean;
+  /** Why the claim does not hold, with the YAML to add to the Namespace; absent when it holds. */
+  reason?: string;
+}
+
+/**
+ * A container of a pod (init containers included), read from the pod's spec and status.
+ *
+ * @public
+ */
+export interface CrawlersContainerStatus {
+  name: string;
+  /** True for an init container (`spec.initContainers`). */
+  init: boolean;
+  image: string | null;
+  ready: boolean;
+  restartCount: number;
+  /** `unknown` when the status has no entry for the container yet. */
+  state: 'waiting' | 'running' | 'terminated' | 'unknown';
+  /** Reason of the waiting or terminated state (e.g. `ImagePullBackOff`, `CrashLoopBackOff`, `Error`, `Completed`). */
+  reason: string | null;
+  /** Message of the waiting or terminated state. */
+  message: string | null;
+  /** Exit code of the terminated state. */
+  exitCode: number | null;
+  /** When the running container (or the terminated one) started. */
+  startedAt: string | null;
+  /** The previous run of a restarted container (`lastState.terminated`), if any. */
+  lastTermination: {
+    reason: string | null;
+    message: string | null;
+    exitCode: number | null;
+    finishedAt: string | null;
+  } | null;
+}
+
+/**
+ * A Kubernetes event about a pod.
+ *
+ * @public
+ */
+export interface CrawlersPodEvent {
+  /** `Normal` or `Warning`. */
+  type: string;
+  reason: string | null;
+  message: string | null;
+  /**
+   * Who reported it, read as `source.component || reportingComponent` (kubelet events fill the first, events.k8s.io
+   * events such as the schedulers' only the second), e.g. `kubelet`, `default-scheduler`, `fargate-scheduler`.
+   */
+  origin: string | null;
+  /** `involvedObject.fieldPath`, e.g. `spec.containers{base}` for kubelet events about a container. */
+  fieldPath: string | null;
+  /** How often it happened (`count`, or `series.count`); 1 when neither is set. */
+  count: number;
+  /** When it last happened (`series.lastObservedTime`, `lastTimestamp`, `eventTime` or `firstTimestamp`). */
+  lastSeen: string | null;
+}
+
+/**
+ * Where a crawler pod comes from: a KubernetesPodOperator task (`operator`, in the crawler's namespace) or a
+ * KubernetesExecutor worker (`worker`, in the Airflow namespace).
+ *
+ * @public
+ */
+export type CrawlersPodKind = 'operator' | 'worker';
+
+/**
+ * One pod of a crawler.
+ *
+ * @public
+ */
+export interface CrawlersPod {
+  name: string;
+  namespace: string;
+  kind: CrawlersPodKind;
+  /** The DAG id as Airflow knows it (the claimed DAG whose sanitised label the pod carries). */
+  dagId: string;
+  /** Task id, run id and try number from the pod's annotations (raw values), else its labels (sanitised values). */
+  taskId: string | null;
+  runId: string | null;
+  tryNumber: number | null;
+  /** `Pending`, `Running`, `Succeeded`, `Failed` or `Unknown`. */
+  phase: string;
+  /** What `kubectl get pods` would show in STATUS, e.g. `Init:CrashLoopBackOff`, `ImagePullBackOff`, `Completed`. */
+  status: string;
+  /** Init containers first, then containers. */
+  containers: CrawlersContainerStatus[];
+  /** Restarts of all containers. */
+  restarts: number;
+  createdAt: string | null;
+  /** Seconds since `createdAt`, at the time of the response. */
+  ageSeconds: number | null;
+  nodeName: string | null;
+  /** The Fargate size of the pod (annotation `CapacityProvisioned`, e.g. `0.25vCPU 0.5GB`); null when not on Fargate. */
+  capacityProvisioned: string | null;
+  /** The Fargate profile that placed the pod (label `eks.amazonaws.com/fargate-profile`). */
+  fargateProfile: string | null;
+  /** `fargate-scheduler` on Fargate; `default-scheduler` for a pod no Fargate profile matched. */
+  schedulerName: string | null;
+  /** True when the pod needs attention (failed, cannot pull its image, crash-looping, unschedulable, …). */
+  problem: boolean;
+  /** A short reason when `problem` is true, e.g. `ImagePullBackOff: base`. */
+  problemReason: string | null;
+  /** The most recent events of the pod, newest first (at most `crawlers.limits.maxEventsPerPod`). */
+  events: CrawlersPodEvent[];
+}
+
+/**
+ * Response of `GET /api/crawlers/entities/:kind/:namespace/:name/pods`.
+ *
+ * @public
+ */
+export interface CrawlersPodsResponse {
+  entityRef: string;
+  /** The Airflow instance and where it runs; the cluster is null when the instance has no `kubernetes` config. */
+  instance: string;
+  cluster: string | null;
+  /** The crawler's namespace (KubernetesPodOperator pods) and the Airflow namespace (worker pods). */
+  namespaces: { crawler: string | null; airflow: string | null };
+  /** The claim on the crawler's namespace; null when the entity names none or it could not be read. */
+  namespaceClaim: CrawlersNamespaceClaim | null;
+  /** Pods of the DAGs whose claim holds, newest first. */
+  pods: CrawlersPod[];
+  /** True when a list stopped at `crawlers.limits.maxPodsListed` (an `errors` warning says which). */
+  truncated: boolean;
+  /** When the oldest of the shown lists was fetched from the cluster. */
+  fetchedAt: string | null;
+  /** True when a list is served from cache after a failed refresh. */
+  stale: boolean;
+  /** Section errors: `kubernetes:config`, `claim:namespace`, `claim:<dagId>`, `pods:<namespace>`, `events:<namespace>`, … */
+  errors: CrawlersUpstreamError[];
+}
+
+/**
+ * A pod removed by the cleanup route.
+ *
+ * @public
+ */
+export interface CrawlersDeletedPod {
+  name: string;
+  namespace: string;
+  /** `Succeeded` or `Failed`. */
+  phase: string;
+  dagId: string;
+  taskId: string | null;
+  runId: string | null;
+}
+
+/**
+ * Response of `POST /api/crawlers/entities/:kind/:namespace/:name/pods/cleanup`.
+ *
+ * @public
+ */
+export interface CrawlersPodCleanupResponse {
+  entityRef: string;
+  namespace: string;
+  /** The finished KubernetesPodOperator pods that were deleted. */
+  deleted: CrawlersDeletedPod[];
+  /** Pods of the crawler left alone because they have not finished. */
+  keptRunning: number;
+  /** Deletions that failed (`source: pod:<name>`), and DAGs skipped because their claim does not hold. */
+  errors: CrawlersUpstreamError[];
+}
+
+/**
+ * The git-sync state of a crawler's Airflow instance:
+ * - `in-sync`: git-sync's last synced commit is the head of the branch it follows;
+ * - `behind`: the branch has moved past the synced commit (see `behind` for since when, and whether this crawler's
+ *   DAG files changed in between);
+ * - `failing`: git-sync reports errors, gave up, crash-loops, or cannot start (its last error and failCount are set);
+ * - `unknown`: it could not be decided (`reason` says why: no `kubernetes` config, no git-sync pod, no access, …).
+ *
+ * @public
+ */
+export type CrawlersGitSyncState = 'in-sync' | 'behind' | 'failing' | 'unknown';
+
+/**
+ * A setting that makes git-sync do something else than intended, read from env, log and events, never from Secret
+ * data.
+ *
+ * @public
+ */
+export interface CrawlersGitSyncTrap {
+  /**
+   * - `branch-overrides-ref`: `GIT_SYNC_BRANCH` is set and overrides `GITSYNC_REF` (apache/airflow#42918);
+   * - `missing-credential-key`: the credentials Secret lacks a key the container reads (`CreateContainerConfigError`);
+   * - `fatal-flags`: a flag combination git-sync refuses to start with.
+   */
+  kind: 'branch-overrides-ref' | 'missing-credential-key' | 'fatal-flags';
+  /** What is wrong and what to change. */
+  message: string;
+  /** Pod whose container shows the trap. */
+  pod: string | null;
+  /** Secret key names involved (from `secretKeyRef.key` or the event message), never their values. */
+  keys?: string[];
+}
+
+/**
+ * The git-sync settings of a container, read from its env with git-sync v4.4+ precedence.
+ *
+ * @public
+ */
+export interface CrawlersGitSyncSettings {
+  /** The repository URL (user information removed). */
+  repo: string | null;
+  /** The ref git-sync follows after precedence and the `GIT_SYNC_BRANCH` override. */
+  ref: string;
+  /** What `GITSYNC_REF` asked for, when set. */
+  requestedRef: string | null;
+  periodSeconds: number;
+  /** 0: the first failure exits; negative: retry forever. */
+  maxFailures: number;
+  /** Credential env vars and the Secret keys they name (names only). */
+  credentialKeys: Array<{
+    env: string;
+    secretName: string | null;
+    key: string;
+  }>;
+}
+
+/**
+ * A pod that runs git-sync (the scheduler on Airflow 2, the dag-processor on Airflow 3).
+ *
+ * @public
+ */
+export interface CrawlersGitSyncPod {
+  name: string;
+  /** The pod's `component` label: `scheduler` or `dag-processor`. */
+  component: string;
+  phase: string;
+  /** What `kubectl get pods` would show in STATUS. */
+  status: string;
+  state: CrawlersGitSyncState;
+  /** Why this pod has its state. */
+  reason: string;
+  /** The `git-sync-init` and `git-sync` containers. */
+  containers: CrawlersContainerStatus[];
+  /** Whose log was read: the `git-sync` sidecar, or `git-sync-init` while the pod is stuck in Init. */
+  logContainer: string | null;
+  /** `v4-json`, `v3-text` or `unknown`. */
+  logFormat: string | null;
+  syncedCommit: string | null;
+  /** When git-sync logged the synced commit (as written in the log, UTC). */
+  syncedAt: string | null;
+  failCount: number | null;
+  lastError: { message: string; at: string | null } | null;
+  /** True when git-sync logged "too many failures, aborting". */
+  aborted: boolean;
+  settings: CrawlersGitSyncSettings | null;
+}
+
+/**
+ * How far git-sync is behind the branch head.
+ *
+ * @public
+ */
+export interface CrawlersGitSyncBehind {
+  /**
+   * Committer time of the oldest commit of the branch that is not synced (first-parent walk from the head, at most
+   * 10 commits; when the walk stops before the synced commit, the oldest commit it reached).
+   */
+  since: string | null;
+  /** Seconds by which `since` is older than one sync period (0 while git-sync may still be about to pick it up). */
+  secondsPastPeriod: number | null;
+  /** Commits between the synced commit and the head, when the walk reached the synced commit. */
+  commits: number | null;
+  /**
+   * Whether one of this crawler's DAG files changed between the synced commit and the head (CodeCommit
+   * GetDifferences limited to each file); null when it could not be decided (no known DAG file, or a read failed).
+   */
+  dagFilesAffected: boolean | null;
+  /** The crawler's DAG files that changed. */
+  changedDagFiles: string[];
+}
+
+/**
+ * Response of `GET /api/crawlers/entities/:kind/:namespace/:name/git-sync`.
+ *
+ * @public
+ */
+export interface CrawlersGitSyncResponse {
+  entityRef: string;
+  instance: string;
+  cluster: string | null;
+  /** The Airflow namespace and Helm release whose pods were read. */
+  namespace: string | null;
+  release: string | null;
+  /** The worst state of the git-sync pods (failing, then behind, then unknown, then in-sync). */
+  state: CrawlersGitSyncState;
+  reason: string;
+  /** The commit the pod of `state` synced last, and when. */
+  syncedCommit: string | null;
+  syncedAt: string | null;
+  /** The head of the followed branch in CodeCommit. */
+  head: {
+    repositoryName: string;
+    branch: string;
+    commit: string;
+    /** Committer time of the head commit. */
+    committedAt: string | null;
+  } | null;
+  /** Set when `state` is `behind`. */
+  behind: CrawlersGitSyncBehind | null;
+  /** failCount and last error of the pod of `state`, when it is failing. */
+  failCount: number | null;
+  lastError: { message: string; at: string | null } | null;
+  /** The settings of the pod of `state`. */
+  settings: CrawlersGitSyncSettings | null;
+  pods: CrawlersGitSyncPod[];
+  traps: CrawlersGitSyncTrap[];
+  /** The crawler's DAG files in the repository that were compared (from its claimed DAGs and named files). */
+  dagFiles: string[];
+  fetchedAt: string | null;
+  stale: boolean;
+  errors: CrawlersUpstreamError[];
+}
+
+/**
+ * One section of the overview: its data, or null when it failed, with its own errors.
+ *
+ * @public
+ */
+export interface CrawlersOverviewSection<T> {
+  data: T | null;
+  fetchedAt: string | null;
+  stale: boolean;
+  errors: CrawlersUpstreamError[];
+}
+
+/**
+ * Latest and next run of one DAG, for the overview.
+ *
+ * @public
+ */
+export interface CrawlersOverviewDag {
+  dagId: string;
+  /** False when the DAG does not confirm the entity's claim (then nothing else is shown). */
+  claimHolds: boolean;
+  isPaused: boolean | null;
+  latestRun: CrawlersDagRun | null;
+  /** When the next run will be created, and its logical date. */
+  nextRunAfter: string | null;
+  nextRunLogicalDate: string | null;
+}
+
+/**
+ * Git-sync summary of the overview.
+ *
+ * @public
+ */
+export interface CrawlersOverviewGitSync {
+  state: CrawlersGitSyncState;
+  reason: string;
+  syncedCommit: string | null;
+  headCommit: string | null;
+  behind: CrawlersGitSyncBehind | null;
+  failCount: number | null;
+  traps: CrawlersGitSyncTrap[];
+}
+
+/**
+ * Pod summary of the overview.
+ *
+ * @public
+ */
+export interface CrawlersOverviewPods {
+  total: number;
+  /** Pods by phase (`Pending`, `Running`, `Succeeded`, `Failed`, `Unknown`). */
+  byPhase: Record<string, number>;
+  /** Pods with a problem, with their short reason. */
+  problems: Array<{
+    name: string;
+    namespace: string;
+    kind: CrawlersPodKind;
+    dagId: string;
+    reason: string;
+  }>;
+  /** Finished KubernetesPodOperator pods the cleanup route would delete. */
+  finishedOperatorPods: number;
+}
+
+/**
+ * Response of `GET /api/crawlers/entities/:kind/:namespace/:name/overview`: sections read in parallel, each with its
+ * own errors, so one failing source never hides the others.
+ *
+ * @public
+ */
+export interface CrawlersOverviewResponse {
+  entityRef: string;
+  instance: string;
+  dags: CrawlersOverviewSection<CrawlersOverviewDag[]>;
+  gitSync: CrawlersOverviewSection<CrawlersOverviewGitSync>;
+  pods: CrawlersOverviewSection<CrawlersOverviewPods>;
+}

@@ -4,8 +4,9 @@
  */
 
 /**
- * Node.js library of the Crawler Platform plugins: the Airflow client service (v1 and v2 REST APIs) and its
- * service ref for backend plugins and modules.
+ * Node.js library of the Crawler Platform plugins: the Airflow client service (v1 and v2 REST APIs), the claim
+ * checks (DAGs, DAG files, namespaces), the cluster clients, git-sync readers and the DAG repository's history, with
+ * service refs for backend plugins and modules.
  *
  * @packageDocumentation
  */
@@ -18,6 +19,8 @@ export { DefaultCrawlersClusterService } from './kubernetes/DefaultCrawlersClust
 export type { CrawlersClusterServiceOptions } from './kubernetes/DefaultCrawlersClusterService';
 export { createEksToken, EKS_TOKEN_LIFETIME_MS } from './kubernetes/eksToken';
 export { makeSafeLabelValue } from './kubernetes/labels';
+export { checkNamespaceClaim } from './kubernetes/namespaceClaim';
+export type { NamespaceClaimObject } from './kubernetes/namespaceClaim';
 export type {
   CrawlersClusterClient,
   CrawlersClusterConfig,
@@ -36,6 +39,16 @@ export {
 } from './claims/dagFiles';
 export { CodeCommitDagRepositoryReader } from './claims/DagRepositoryReader';
 export type { DagRepositoryReader } from './claims/DagRepositoryReader';
+export {
+  parseCodeCommitRemote,
+  resolveCodeCommitLocation,
+} from './claims/history';
+export type {
+  CodeCommitRemote,
+  CodeCommitRepositoryLocation,
+  DagRepositoryCommit,
+  DagRepositoryHistory,
+} from './claims/history';
 export { DefaultCrawlerClaimService } from './claims/DefaultCrawlerClaimService';
 export type { CrawlerClaimService, DagFileClaim } from './claims/types';
 export {

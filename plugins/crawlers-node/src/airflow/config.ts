@@ -13,6 +13,27 @@ import type {
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
+/**
+ * Defaults of the `crawlers.airflow` configuration.
+ *
+ * @public
+ */
+export const airflowConfigDefaults = {
+  apiVersion: 'auto',
+  timeoutMs: 10_000,
+  maxConcurrentRequests: 8,
+  claims: 'tag',
+  dagRepository: {
+    branch: 'main',
+    subPath: '',
+    mountPath: '/opt/airflow/dags',
+  },
+  kubernetes: {
+    namespace: 'airflow',
+    release: 'airflow',
+  },
+} as const;
+
 function readKubernetes(
   config: Config,
   key: string,
@@ -36,27 +57,6 @@ function readKubernetes(
   }
   return { cluster: k.getString('cluster'), namespace, release };
 }
-
-/**
- * Defaults of the `crawlers.airflow` configuration.
- *
- * @public
- */
-export const airflowConfigDefaults = {
-  apiVersion: 'auto',
-  timeoutMs: 10_000,
-  maxConcurrentRequests: 8,
-  claims: 'tag',
-  dagRepository: {
-    branch: 'main',
-    subPath: '',
-    mountPath: '/opt/airflow/dags',
-  },
-  kubernetes: {
-    namespace: 'airflow',
-    release: 'airflow',
-  },
-} as const;
 
 const MAX_CONCURRENT_REQUESTS_LIMIT = 64;
 

@@ -72,8 +72,7 @@ export function parseGoDuration(value: string): number | null {
   };
   let total = 0;
   let consumed = 0;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(value)) !== null) {
+  for (let m = re.exec(value); m !== null; m = re.exec(value)) {
     total += Number(m[1]) * units[m[2]];
     consumed += m[0].length;
   }

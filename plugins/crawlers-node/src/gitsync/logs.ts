@@ -49,8 +49,7 @@ function parseV3(rest: string): Fields | undefined {
     fields.msg = lead[1];
     text = rest.slice(lead[0].length);
   }
-  let m: RegExpExecArray | null;
-  while ((m = pair.exec(text)) !== null) {
+  for (let m = pair.exec(text); m !== null; m = pair.exec(text)) {
     fields[m[1]] = m[2] !== undefined ? m[2].replace(/\\"/g, '"') : m[3];
   }
   return typeof fields.msg === 'string' ? fields : undefined;

@@ -11,6 +11,11 @@ const ttls = {
   runs: 15_000,
   taskInstances: 15_000,
   importErrors: 30_000,
+  pods: 5_000,
+  namespaces: 30_000,
+  gitSync: 10_000,
+  repositoryHead: 10_000,
+  repositoryHistory: 86_400_000,
   stale: 86_400_000,
 };
 
@@ -155,5 +160,21 @@ describe('createAirflowCache', () => {
     await cache.invalidateDag('airflow2', 'shop-products');
     await cache.read(other, 'dag', 'meta', fetch);
     expect(fetch).toHaveBeenCalledTimes(1);
+  });
+
+  it('should make every value of a group outdated after invalidating the group, and no other', async () => {
+    const { cache } = setup();
+    const pods = { instance: 'airflow2', group: 'pods:shop' };
+    const fetch = jest
+      .fn()
+      .mockResolvedValueOnce('before')
+      .mockResolvedValueOnce('after');
+    const other = jest.fn().mockResolvedValue('other');
+    await cache.read(pods, 'pods', 'list', fetch);
+    await cache.read({ instance: 'airflow2' }, 'pods', 'list', other);
+    await cache.invalidateGroup('airflow2', 'pods:shop');
+    expect((await cache.read(pods, 'pods', 'list', fetch)).value).toBe('after');
+    await cache.read({ instance: 'airflow2' }, 'pods', 'list', other);
+    expect(other).toHaveBeenCalledTimes(1);
   });
 });

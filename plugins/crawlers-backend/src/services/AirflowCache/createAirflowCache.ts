@@ -7,14 +7,24 @@ import type {
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import type { JsonValue } from '@backstage/types';
-import type { AirflowCache, AirflowResourceKind, CachedResult } from './types';
+import type {
+  AirflowCache,
+  AirflowCacheScope,
+  AirflowResourceKind,
+  CachedResult,
+} from './types';
 
-/** TTLs of the cache, in milliseconds. */
+/** TTLs of the cache per resource kind, in milliseconds. */
 export interface AirflowCacheTtls {
   dag: number;
   runs: number;
   taskInstances: number;
   importErrors: number;
+  pods: number;
+  namespaces: number;
+  gitSync: number;
+  repositoryHead: number;
+  repositoryHistory: number;
   /** How long the last good value is kept for stale-on-error. */
   stale: number;
 }
@@ -28,7 +38,7 @@ const CACHE_FAILURE_LOG_INTERVAL_MS = 60_000;
  * Creates the Airflow cache on top of `coreServices.cache`.
  *
  * @remarks
- * DAG-scoped entries record the DAG's generation, a counter stored in the same cache; invalidation bumps it with
+ * DAG- and group-scoped entries record their generation, a counter stored in the same cache; invalidation bumps it with
  * one write that every backend replica sees. The generation and the entry are read in parallel so that a cold
  * read reaches Airflow after one cache round trip. Coalescing of in-flight fetches is per process.
  */
@@ -69,30 +79,35 @@ export function createAirflowCache(options: {
     }
   }
 
-  const generationKey = (instance: string, dagId: string) =>
-    `gen:${instance}:${dagId}`;
-
+  /** The generation counter of a DAG or a group; undefined for instance-wide values. */
+  const generationKey = (scope: AirflowCacheScope) => {
+    if (scope.dagId !== undefined) {
+      return `gen:${scope.instance}:${scope.dagId}`;
+    }
+    return scope.group !== undefined
+      ? `gen:${scope.instance}:group:${scope.group}`
+      : undefined;
+  };
   const entryKey = (
-    scope: { instance: string; dagId?: string },
+    scope: AirflowCacheScope,
     kind: AirflowResourceKind,
     key: string,
-  ) =>
-    scope.dagId === undefined
-      ? `v2:${scope.instance}:${kind}:${key}`
-      : `v2:${scope.instance}:dag:${scope.dagId}:${kind}:${key}`;
-
-  async function generationOf(scope: {
-    instance: string;
-    dagId?: string;
-  }): Promise<number> {
-    if (scope.dagId === undefined) {
-      return 0;
+  ) => {
+    if (scope.dagId !== undefined) {
+      return `v2:${scope.instance}:dag:${scope.dagId}:${kind}:${key}`;
     }
-    return (
-      (await safeGet<number>(generationKey(scope.instance, scope.dagId))) ?? 0
-    );
+    return scope.group !== undefined
+      ? `v2:${scope.instance}:group:${scope.group}:${kind}:${key}`
+      : `v2:${scope.instance}:${kind}:${key}`;
+  };
+  async function generationOf(scope: AirflowCacheScope): Promise<number> {
+    const key = generationKey(scope);
+    return key === undefined ? 0 : (await safeGet<number>(key)) ?? 0;
   }
-
+  async function bump(key: string): Promise<void> {
+    const current = (await cache.get<number>(key)) ?? 0;
+    await cache.set(key, Math.max(current + 1, now()), { ttl: ttls.stale });
+  }
   function fetchOnce(
     cacheKey: string,
     generation: number,
@@ -126,7 +141,7 @@ export function createAirflowCache(options: {
 
   return {
     async read<T extends JsonValue>(
-      scope: { instance: string; dagId?: string },
+      scope: AirflowCacheScope,
       kind: AirflowResourceKind,
       key: string,
       fetch: () => Promise<T>,
@@ -156,10 +171,11 @@ export function createAirflowCache(options: {
         };
       } catch (error) {
         if (cached) {
-          logger.warn('Serving a stale Airflow answer after a failed refresh', {
+          logger.warn('Serving a stale answer after a failed refresh', {
             kind,
             instance: scope.instance,
             dagId: scope.dagId,
+            group: scope.group,
           });
           return {
             value: cached.value as T,
@@ -173,9 +189,10 @@ export function createAirflowCache(options: {
     },
 
     async invalidateDag(instance: string, dagId: string): Promise<void> {
-      const key = generationKey(instance, dagId);
-      const current = (await cache.get<number>(key)) ?? 0;
-      await cache.set(key, Math.max(current + 1, now()), { ttl: ttls.stale });
+      await bump(generationKey({ instance, dagId })!);
+    },
+    async invalidateGroup(instance: string, group: string): Promise<void> {
+      await bump(generationKey({ instance, group })!);
     },
   };
 }

@@ -4,4 +4,9 @@
  */
 export { createAirflowCache } from './createAirflowCache';
 export type { AirflowCacheTtls } from './createAirflowCache';
-export type { AirflowCache, AirflowResourceKind, CachedResult } from './types';
+export type {
+  AirflowCache,
+  AirflowCacheScope,
+  AirflowResourceKind,
+  CachedResult,
+} from './types';

@@ -18,15 +18,34 @@ export interface CachedResult<T> {
   error?: unknown;
 }
 
-/** Kinds of cached Airflow resources, each with its own TTL. */
+/**
+ * Kinds of cached upstream answers, each with its own TTL: Airflow (`dag`, `runs`, `taskInstances`,
+ * `importErrors`), Kubernetes (`pods` for pod and event lists, `namespaces`, `gitSync` for git-sync pods and logs) and
+ * CodeCommit (`repositoryHead` for branch heads, `repositoryHistory` for commits and differences, which never change).
+ */
 export type AirflowResourceKind =
   | 'dag'
   | 'runs'
   | 'taskInstances'
-  | 'importErrors';
+  | 'importErrors'
+  | 'pods'
+  | 'namespaces'
+  | 'gitSync'
+  | 'repositoryHead'
+  | 'repositoryHistory';
 
 /**
- * Read-through cache of Airflow answers with per-resource TTLs, request coalescing, stale-on-error and
+ * What a cached value belongs to: an instance, optionally one of its DAGs or a named group (e.g. the pods of a
+ * namespace); DAGs and groups have a generation that invalidation bumps.
+ */
+export interface AirflowCacheScope {
+  instance: string;
+  dagId?: string;
+  group?: string;
+}
+
+/**
+ * Read-through cache of upstream (Airflow, Kubernetes, CodeCommit) answers with per-resource TTLs, request coalescing, stale-on-error and
  * per-DAG invalidation.
  */
 export interface AirflowCache {
@@ -37,11 +56,13 @@ export interface AirflowCache {
    * @param scope - instance and DAG the value belongs to (the DAG is omitted for instance-wide values)
    */
   read<T extends JsonValue>(
-    scope: { instance: string; dagId?: string },
+    scope: AirflowCacheScope,
     kind: AirflowResourceKind,
     key: string,
     fetch: () => Promise<T>,
   ): Promise<CachedResult<T>>;
   /** Makes every cached value of one DAG outdated (after a trigger or pause). */
   invalidateDag(instance: string, dagId: string): Promise<void>;
+  /** Makes every cached value of a group outdated (after a pod cleanup). */
+  invalidateGroup(instance: string, group: string): Promise<void>;
 }

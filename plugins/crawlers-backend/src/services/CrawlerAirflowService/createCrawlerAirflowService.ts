@@ -22,7 +22,11 @@ import type {
   CrawlersUpstreamError,
 } from '@crawler-platform/plugin-crawlers-common';
 import type { AirflowCache, CachedResult } from '../AirflowCache';
-import type { CrawlerAirflowService, CrawlerTarget } from './types';
+import type {
+  CrawlerAirflowService,
+  CrawlerDagClaimResult,
+  CrawlerTarget,
+} from './types';
 import { toRouteError, toUpstreamError } from './upstreamErrors';
 
 /** Number of runs shown per DAG in the overview. */
@@ -201,7 +205,63 @@ export function createCrawlerAirflowService(options: {
     };
   }
 
+  async function checkDagClaim(
+    client: AirflowInstanceClient,
+    target: CrawlerTarget,
+    dagId: string,
+    fresh: boolean,
+  ): Promise<CrawlerDagClaimResult> {
+    let result: CachedResult<JsonValue>;
+    if (fresh) {
+      result = await client.getDag(dagId).then(
+        dag => ({
+          value: asJson(dag),
+          fetchedAt: new Date().toISOString(),
+          stale: false,
+        }),
+        error => ({ value: undefined, fetchedAt: null, stale: false, error }),
+      );
+    } else {
+      result = await readDag(client, dagId);
+    }
+    const dag = result.value as unknown as CrawlersDag | undefined;
+    if (!dag) {
+      return {
+        dagId,
+        dag: null,
+        claim: null,
+        error: toUpstreamError(`dag:${dagId}`, result.error),
+        fetchedAt: null,
+        stale: false,
+      };
+    }
+    const claim = claims.checkDag(client, target.entityRef, dag);
+    return {
+      dagId,
+      dag,
+      claim,
+      ...(claim.holds
+        ? {}
+        : {
+            error: {
+              source: `claim:${dagId}`,
+              status: 403,
+              message: claim.reason!,
+            },
+          }),
+      fetchedAt: result.fetchedAt,
+      stale: result.stale,
+    };
+  }
   return {
+    checkDagClaims(target, claimOptions) {
+      const client = clientFor(target);
+      return Promise.all(
+        target.dagIds.map(dagId =>
+          checkDagClaim(client, target, dagId, claimOptions?.fresh ?? false),
+        ),
+      );
+    },
     async getOverview(target) {
       const client = clientFor(target);
       const [apiVersion, dags, importErrors, fileClaims] = await Promise.all([

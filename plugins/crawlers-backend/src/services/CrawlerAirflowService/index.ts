@@ -3,4 +3,8 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 export { createCrawlerAirflowService } from './createCrawlerAirflowService';
-export type { CrawlerAirflowService, CrawlerTarget } from './types';
+export type {
+  CrawlerAirflowService,
+  CrawlerDagClaimResult,
+  CrawlerTarget,
+} from './types';

@@ -4,6 +4,9 @@
  */
 import type {
   CrawlersAirflowResponse,
+  CrawlersDag,
+  CrawlersDagClaim,
+  CrawlersUpstreamError,
   CrawlersDagRunsPage,
   CrawlersPauseResponse,
   CrawlersTaskInstancesResponse,
@@ -19,6 +22,21 @@ export interface CrawlerTarget {
   dagIds: string[];
   /** DAG file paths in the DAG repository (annotation `crawler-platform.io/dag-files`). */
   dagFiles: string[];
+  /** The crawler's Kubernetes namespace (annotation `backstage.io/kubernetes-namespace`), not yet checked. */
+  kubernetesNamespace?: string;
+}
+
+/** The claim check of one of the target's DAGs. */
+export interface CrawlerDagClaimResult {
+  dagId: string;
+  /** The DAG as Airflow has it; null when it could not be read. Only use it when the claim holds. */
+  dag: CrawlersDag | null;
+  /** Null when the DAG could not be read. */
+  claim: CrawlersDagClaim | null;
+  /** Why the DAG could not be read (`dag:<id>`), or why the claim does not hold (`claim:<id>`, 403). */
+  error?: CrawlersUpstreamError;
+  fetchedAt: string | null;
+  stale: boolean;
 }
 
 /**
@@ -28,6 +46,14 @@ export interface CrawlerTarget {
  */
 export interface CrawlerAirflowService {
   getOverview(target: CrawlerTarget): Promise<CrawlersAirflowResponse>;
+  /**
+   * The claim check of each of the target's DAGs, from the cached DAG metadata (`fresh` reads Airflow first, for
+   * writes). Never throws for one DAG: its failure is in its `error`.
+   */
+  checkDagClaims(
+    target: CrawlerTarget,
+    options?: { fresh?: boolean },
+  ): Promise<CrawlerDagClaimResult[]>;
   listRuns(
     target: CrawlerTarget,
     dagId: string,
