@@ -8,10 +8,12 @@ import {
   ANNOTATION_CRAWLERS_AIRFLOW_INSTANCE,
   ANNOTATION_CRAWLERS_DAG_FILES,
   ANNOTATION_CRAWLERS_DAG_IDS,
+  ANNOTATION_KUBERNETES_NAMESPACE,
 } from '@crawler-platform/plugin-crawlers-common';
 import {
   Sandbox,
   SANDBOX_ACCESS_KEY_ID,
+  SANDBOX_CLUSTER_NAME,
   SANDBOX_REGION,
   SANDBOX_SECRET_ACCESS_KEY,
   startSandbox,
@@ -19,8 +21,15 @@ import {
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import {
+  CodeCommitClient,
+  CreateCommitCommand,
+  GetBranchCommand,
+  GetFileCommand,
+} from '@aws-sdk/client-codecommit';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import request from 'supertest';
-import { ALICE, startCrawlersBackend } from './__testUtils__/testBackend';
+import { ALICE, BOB, startCrawlersBackend } from './__testUtils__/testBackend';
 
 /*
  * Integration test against the sandbox's real-HTTP Airflow 2 (/api/v1, Basic auth) and Airflow 3 (/api/v2, JWT),
@@ -36,9 +45,10 @@ type Instance = 'airflow2' | 'airflow3';
 
 const crawler = (
   name: string,
-  instance: Instance,
+  instance: Instance | 'airflow2-limited',
   dagIds: string,
   dagFiles?: string,
+  namespace?: string,
 ): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
@@ -49,6 +59,7 @@ const crawler = (
       [ANNOTATION_CRAWLERS_DAG_IDS]: dagIds,
       [ANNOTATION_CRAWLERS_AIRFLOW_INSTANCE]: instance,
       ...(dagFiles ? { [ANNOTATION_CRAWLERS_DAG_FILES]: dagFiles } : {}),
+      ...(namespace ? { [ANNOTATION_KUBERNETES_NAMESPACE]: namespace } : {}),
     },
   },
   spec: { type: 'crawler', lifecycle: 'production', owner: ALICE },
@@ -60,13 +71,20 @@ const crawler = (
  */
 const BACKFILL_FILE = 'airflow3/price_crawler_backfill.py';
 const entities = [
-  crawler('news-crawler', 'airflow2', 'news_crawler'),
+  crawler(
+    'news-crawler',
+    'airflow2',
+    'news_crawler',
+    undefined,
+    'crawler-news',
+  ),
   /** The seeded price_crawler runs in crawler-price, whose Role for Airflow's worker lacks `pods/log`. */
   crawler(
     'price-crawler',
     'airflow3',
     'price_crawler,price_crawler_backfill',
     BACKFILL_FILE,
+    'crawler-price',
   ),
   // Owned by the same user: only the claim tags keep it from the other crawlers' DAGs and files.
   crawler(
@@ -74,10 +92,28 @@ const entities = [
     'airflow2',
     'news_crawler,price_crawler_backfill',
     BACKFILL_FILE,
+    'crawler-news',
+  ),
+  // Reaches the cluster as a service account without cluster-wide rights: the RBAC 403 becomes a section error.
+  crawler(
+    'rbac-probe',
+    'airflow2-limited',
+    'news_crawler',
+    undefined,
+    'crawler-news',
   ),
 ];
 
 const FINISHED_RUN_STATES = ['success', 'failed'];
+
+const awsConfig = (endpoint: string) => ({
+  endpoint,
+  region: SANDBOX_REGION,
+  credentials: {
+    accessKeyId: SANDBOX_ACCESS_KEY_ID,
+    secretAccessKey: SANDBOX_SECRET_ACCESS_KEY,
+  },
+});
 
 describe('crawlers backend against the sandbox', () => {
   let sandbox: Sandbox;
@@ -90,6 +126,8 @@ describe('crawlers backend against the sandbox', () => {
     // in well under a second of wall-clock time.
     sandbox = await startSandbox({
       dataDir,
+      // git-sync syncs at start; afterwards only when its pod restarts, so "behind" stays until the test heals it.
+      gitSyncPeriod: '1h',
       schedulerTickMs: 100,
       delays: {
         buildMs: 10,
@@ -108,6 +146,32 @@ describe('crawlers backend against the sandbox', () => {
       endpoint: sandbox.urls.aws,
       subPath,
     });
+    // A kubeconfig whose user is Airflow's worker service account: no rights outside its Roles.
+    const kubeconfig = path.join(dataDir, 'limited.kubeconfig');
+    fs.writeFileSync(
+      kubeconfig,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [
+          {
+            name: 'limited',
+            // plain HTTP: @kubernetes/client-node wants TLS verification off for it
+            cluster: {
+              server: sandbox.urls.kube,
+              'insecure-skip-tls-verify': true,
+            },
+          },
+        ],
+        users: [
+          { name: 'worker', user: { token: 'sandbox-airflow-worker-token' } },
+        ],
+        contexts: [
+          { name: 'limited', context: { cluster: 'limited', user: 'worker' } },
+        ],
+        'current-context': 'limited',
+      }),
+    );
     const backend = await startCrawlersBackend({
       entities,
       realClaimService: true,
@@ -126,20 +190,44 @@ describe('crawlers backend against the sandbox', () => {
                 baseUrl: sandbox.urls.airflow2,
                 auth: { type: 'basic', ...credentials },
                 dagRepository: dagRepository('airflow2'),
+                kubernetes: { cluster: 'sandbox', release: 'airflow2' },
               },
               {
                 name: 'airflow3',
                 baseUrl: sandbox.urls.airflow3,
                 auth: { type: 'password', ...credentials },
                 dagRepository: dagRepository('airflow3'),
+                kubernetes: { cluster: 'sandbox', release: 'airflow3' },
+              },
+              {
+                name: 'airflow2-limited',
+                baseUrl: sandbox.urls.airflow2,
+                auth: { type: 'basic', ...credentials },
+                claims: 'annotation',
+                kubernetes: { cluster: 'limited', release: 'airflow2' },
               },
             ],
           },
+          // The real token path: DescribeCluster at the sandbox's AWS endpoint, then a presigned STS token.
+          clusters: [
+            {
+              type: 'eks',
+              name: 'sandbox',
+              region: SANDBOX_REGION,
+              clusterName: SANDBOX_CLUSTER_NAME,
+              endpoint: sandbox.urls.aws,
+            },
+            { type: 'kubeconfig', name: 'limited', file: kubeconfig },
+          ],
           cache: {
             runsTtlMs: 1,
             dagTtlMs: 1,
             importErrorsTtlMs: 1,
             taskInstancesTtlMs: 1,
+            podsTtlMs: 1,
+            namespacesTtlMs: 1,
+            gitSyncTtlMs: 1,
+            repositoryHeadTtlMs: 1,
           },
         },
       },
@@ -399,5 +487,211 @@ describe('crawlers backend against the sandbox', () => {
       .set('Authorization', asAlice)
       .send({ isPaused: false });
     expect(unpause.body.dag.isPaused).toBe(false);
+  });
+
+  describe('pods, git-sync and overview (part 2)', () => {
+    const asBob = mockCredentials.user.header(BOB);
+
+    const gitSync = async (entity = 'news-crawler') => {
+      const res = await request(app)
+        .get(`${API}/${entity}/git-sync`)
+        .set('Authorization', asAlice);
+      expect(res.status).toBe(200);
+      return res.body;
+    };
+
+    async function waitForGitSync(
+      entity: string,
+      accept: (body: any) => boolean,
+      what: string,
+    ) {
+      let last: any;
+      for (let attempt = 0; attempt < 150; attempt++) {
+        last = await gitSync(entity);
+        if (accept(last)) return last;
+        await new Promise(resolve => setTimeout(resolve, 100));
+      }
+      throw new Error(`git-sync never became ${what}: ${JSON.stringify(last)}`);
+    }
+
+    /** Commits one file to the DAG repository's main branch through CodeCommit, as a developer's push would. */
+    async function commitDagFile(
+      filePath: string,
+      change: (s: string) => string,
+    ) {
+      const codecommit = new CodeCommitClient(awsConfig(sandbox.urls.aws));
+      try {
+        const head = await codecommit.send(
+          new GetBranchCommand({
+            repositoryName: 'airflow-dags',
+            branchName: 'main',
+          }),
+        );
+        const file = await codecommit.send(
+          new GetFileCommand({ repositoryName: 'airflow-dags', filePath }),
+        );
+        const text = change(Buffer.from(file.fileContent!).toString('utf8'));
+        const commit = await codecommit.send(
+          new CreateCommitCommand({
+            repositoryName: 'airflow-dags',
+            branchName: 'main',
+            parentCommitId: head.branch!.commitId,
+            authorName: 'crawlers test',
+            putFiles: [{ filePath, fileContent: Buffer.from(text) }],
+          }),
+        );
+        return commit.commitId!;
+      } finally {
+        codecommit.destroy();
+      }
+    }
+
+    /** Restarts the Airflow 2 scheduler pod (git-sync syncs at every start), as `kubectl delete pod` would. */
+    async function restartGitSyncPod() {
+      const kc = new KubeConfig();
+      kc.loadFromOptions({
+        clusters: [
+          { name: 's', server: sandbox.urls.kube, skipTLSVerify: true },
+        ],
+        users: [{ name: 'admin', token: 'sandbox-admin-token' }],
+        contexts: [{ name: 's', cluster: 's', user: 'admin' }],
+        currentContext: 's',
+      });
+      const core = kc.makeApiClient(CoreV1Api);
+      const pods = await core.listNamespacedPod({
+        namespace: 'airflow',
+        labelSelector: 'component=scheduler,release=airflow2',
+      });
+      for (const pod of pods.items) {
+        await core.deleteNamespacedPod({
+          namespace: 'airflow',
+          name: pod.metadata!.name!,
+        });
+      }
+    }
+
+    it('should show the healthy crawler in-sync with the head of main, through the EKS token path', async () => {
+      const body = await waitForGitSync(
+        'news-crawler',
+        b => b.state === 'in-sync',
+        'in-sync',
+      );
+      expect(body).toMatchObject({
+        instance: 'airflow2',
+        cluster: 'sandbox',
+        release: 'airflow2',
+        errors: [],
+      });
+      expect(body.syncedCommit).toBe(body.head.commit);
+      expect(body.head).toMatchObject({
+        repositoryName: 'airflow-dags',
+        branch: 'main',
+      });
+      expect(body.pods[0].name).toMatch(/^airflow2-scheduler-/);
+    });
+
+    it('should turn behind (this DAG affected) after a push of its DAG file, then in-sync once git-sync syncs', async () => {
+      const commit = await commitDagFile('airflow2/news_crawler.py', text =>
+        text.replace('Crawls news sites every day', 'Crawls news sites daily'),
+      );
+      const behind = await gitSync();
+      expect(behind.state).toBe('behind');
+      expect(behind.head.commit).toBe(commit);
+      expect(behind.behind).toMatchObject({
+        dagFilesAffected: true,
+        changedDagFiles: ['airflow2/news_crawler.py'],
+        commits: 1,
+      });
+      await restartGitSyncPod();
+      const synced = await waitForGitSync(
+        'news-crawler',
+        b => b.state === 'in-sync' && b.syncedCommit === commit,
+        'in-sync with the new commit',
+      );
+      expect(synced.behind).toBeNull();
+    });
+
+    it("should show behind with this DAG not affected when a commit touches only another crawler's file", async () => {
+      const commit = await commitDagFile('airflow3/price_crawler.py', text =>
+        text.replace(
+          'Crawls shop prices every hour',
+          'Crawls shop prices hourly',
+        ),
+      );
+      const body = await gitSync('news-crawler');
+      expect(body.state).toBe('behind');
+      expect(body.head.commit).toBe(commit);
+      expect(body.behind).toMatchObject({
+        dagFilesAffected: false,
+        changedDagFiles: [],
+      });
+      await restartGitSyncPod();
+      await waitForGitSync(
+        'news-crawler',
+        b => b.state === 'in-sync' && b.syncedCommit === commit,
+        'in-sync again',
+      );
+    });
+
+    it("should list the crawler's pods in its claimed namespace, and refuse a namespace that names another entity", async () => {
+      const { runId } = await runToCompletion('news-crawler', 'news_crawler');
+      expect(runId).toBeTruthy();
+      const pods = await request(app)
+        .get(`${API}/news-crawler/pods`)
+        .set('Authorization', asAlice);
+      expect(pods.status).toBe(200);
+      expect(pods.body.namespaceClaim).toMatchObject({ holds: true });
+      expect(pods.body.errors).toEqual([]);
+      const impostor = await request(app)
+        .get(`${API}/impostor-crawler/pods`)
+        .set('Authorization', asAlice);
+      expect(impostor.status).toBe(200);
+      expect(impostor.body.pods).toEqual([]);
+      expect(impostor.body.namespaceClaim).toMatchObject({ holds: false });
+      expect(impostor.body.errors).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ source: 'claim:namespace', status: 403 }),
+        ]),
+      );
+    });
+
+    it('should refuse a non-owner the pod cleanup with 403', async () => {
+      const res = await request(app)
+        .post(`${API}/news-crawler/pods/cleanup`)
+        .set('Authorization', asBob)
+        .send({});
+      expect(res.status).toBe(403);
+    });
+
+    it("should report the cluster's RBAC 403 as a section error, not a crash", async () => {
+      const pods = await request(app)
+        .get(`${API}/rbac-probe/pods`)
+        .set('Authorization', asAlice);
+      expect(pods.status).toBe(200);
+      expect(pods.body.errors).toEqual(
+        expect.arrayContaining([expect.objectContaining({ status: 403 })]),
+      );
+      const sync = await gitSync('rbac-probe');
+      expect(sync.state).toBe('unknown');
+      expect(sync.errors).toEqual(
+        expect.arrayContaining([expect.objectContaining({ status: 403 })]),
+      );
+      expect(JSON.stringify(sync.errors)).toContain('is forbidden');
+    });
+
+    it('should answer the overview with each section on its own', async () => {
+      const res = await request(app)
+        .get(`${API}/news-crawler/overview`)
+        .set('Authorization', asAlice);
+      expect(res.status).toBe(200);
+      expect(res.body.dags.data).not.toBeNull();
+      expect(res.body.gitSync.data).toMatchObject({ state: 'in-sync' });
+      expect(res.body.pods.data).not.toBeNull();
+      const probe = await request(app)
+        .get(`${API}/rbac-probe/overview`)
+        .set('Authorization', asAlice);
+      expect(probe.status).toBe(200);
+      expect(probe.body.dags.data).not.toBeNull();
+    });
   });
 });

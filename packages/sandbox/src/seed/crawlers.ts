@@ -81,6 +81,10 @@ export async function seedCrawlerNamespace(
           'app.kubernetes.io/part-of': 'crawler-platform',
           crawler: crawler.name,
         },
+        // The namespace confirms which catalog entity may see its pods (the new-crawler template sets it too).
+        annotations: {
+          'crawler-platform.io/entity': `component:default/${crawler.name}`,
+        },
       },
     },
   });

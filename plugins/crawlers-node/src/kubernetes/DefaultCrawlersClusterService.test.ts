@@ -76,6 +76,22 @@ describe('DefaultCrawlersClusterService', () => {
     });
   });
 
+  it('should turn TLS verification off only for a plain-HTTP endpoint (a local stand-in), never for https', async () => {
+    eks.on(DescribeClusterCommand).resolves({
+      cluster: {
+        name: 'crawlers-prod',
+        endpoint: 'http://127.0.0.1:7443',
+        certificateAuthority: { data: 'LS0tLS1CRUdJTg==' },
+        status: 'ACTIVE',
+      },
+    });
+    const kc = await service().getCluster('prod').kubeConfig();
+    expect(kc.getCurrentCluster()).toMatchObject({
+      server: 'http://127.0.0.1:7443',
+      skipTLSVerify: true,
+    });
+  });
+
   it('should reuse the token for 13 minutes and sign a new one before 14', async () => {
     let now = Date.parse('2026-12-01T10:00:00Z');
     const cluster = service({}, () => now).getCluster('prod');

@@ -115,13 +115,16 @@ function kubeConfigFor(options: {
   token: string;
 }): KubeConfig {
   const kc = new KubeConfig();
+  // A plain-HTTP API server (a local stand-in) has no TLS to verify, and @kubernetes/client-node refuses http unless
+  // verification is off; an https endpoint is always verified against the cluster CA unless configured otherwise.
+  const plainHttp = options.server.startsWith('http://');
   kc.loadFromOptions({
     clusters: [
       {
         name: options.name,
         server: options.server,
-        caData: options.caData,
-        skipTLSVerify: options.skipTLSVerify ?? false,
+        caData: plainHttp ? undefined : options.caData,
+        skipTLSVerify: plainHttp || (options.skipTLSVerify ?? false),
       },
     ],
     users: [{ name: 'crawlers', token: options.token }],
