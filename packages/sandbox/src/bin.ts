@@ -8,11 +8,22 @@
 import path from 'node:path';
 import { SANDBOX_PORTS } from './constants';
 import { startSandbox } from './index';
+import {
+  formatResult,
+  parseScenarioCommand,
+  SCENARIO_USAGE,
+  ScenarioCommand,
+  scenarioList,
+} from './scenarios/cli';
+import { breakScenario, healScenario } from './scenarios/registry';
+import { ScenarioError } from './scenarios/types';
 import { SandboxLogger } from './util/logger';
 
 const USAGE = `Usage: crawler-sandbox start [options]
+       crawler-sandbox scenarios
+       crawler-sandbox break|heal <scenario> <crawler> [options]   (options: crawler-sandbox break --help)
 
-Options (each also read from the environment):
+Options of start (each also read from the environment):
   --data DIR               data folder, kept between runs        SANDBOX_DATA_DIR (default packages/sandbox/.data)
   --dags N                 generated DAGs per Airflow, 0..10000  SANDBOX_GENERATED_DAGS (default 0)
   --latency-ms N           added latency per response, all       SANDBOX_LATENCY_MS (default 0)
@@ -38,6 +49,33 @@ function intOption(
     );
   }
   return n;
+}
+
+/** A command of the CLI: `start` with its options, `scenarios`, or `break`/`heal`. */
+export type Command =
+  | { command: 'start'; options: ReturnType<typeof parseArgs> }
+  | { command: 'scenarios' }
+  | { command: 'help'; text: string }
+  | ScenarioCommand;
+
+/** Parses any command; throws a message with the usage on bad input. */
+export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
+  const [command, ...rest] = argv;
+  if (command === 'break' || command === 'heal') {
+    if (rest.includes('--help'))
+      return { command: 'help', text: SCENARIO_USAGE };
+    return parseScenarioCommand(command, rest, env);
+  }
+  if (command === 'scenarios') {
+    if (rest.length) {
+      throw new Error(`scenarios takes no arguments\n\n${SCENARIO_USAGE}`);
+    }
+    return { command: 'scenarios' };
+  }
+  if (command === 'help' || command === '--help') {
+    return { command: 'help', text: `${USAGE}\n${SCENARIO_USAGE}` };
+  }
+  return { command: 'start', options: parseArgs(argv, env) };
 }
 
 /** Parses `start` and its flags; environment variables fill what the flags leave out. */
@@ -130,14 +168,42 @@ function formatLine(
   return [new Date().toISOString(), level, message, ...pairs].join(' ');
 }
 
-async function main() {
-  let options: ReturnType<typeof parseArgs>;
+/** Runs `break`/`heal` against the running sandbox; returns the exit code (1 on failure, 2 when refused). */
+export async function runScenarioCommand(
+  cmd: ScenarioCommand,
+  out: (text: string) => void,
+  err: (text: string) => void,
+): Promise<number> {
+  const act = cmd.command === 'break' ? breakScenario : healScenario;
   try {
-    options = parseArgs(process.argv.slice(2), process.env);
+    const result = await act(
+      cmd.settings,
+      cmd.scenario,
+      cmd.crawler,
+      cmd.options,
+    );
+    out(cmd.json ? JSON.stringify(result, null, 2) : formatResult(result));
+    return 0;
   } catch (e) {
-    console.error((e as Error).message);
-    process.exit(2);
+    if (e instanceof ScenarioError) {
+      err(e.message);
+      return 2;
+    }
+    const message = (e as Error)?.message ?? String(e);
+    err(
+      `${cmd.command} ${cmd.scenario} ${cmd.crawler} failed: ${message}${
+        /fetch failed|ECONNREFUSED/.test(message)
+          ? ` (is the sandbox running? start it with \`make start\`; URLs: ${JSON.stringify(
+              cmd.settings.urls,
+            )})`
+          : ''
+      }`,
+    );
+    return 1;
   }
+}
+
+async function startCommand(options: ReturnType<typeof parseArgs>) {
   const started = Date.now();
   const sandbox = await startSandbox({
     dataDir: options.dataDir,
@@ -165,9 +231,36 @@ async function main() {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
+async function main() {
+  let command: Command;
+  try {
+    command = parseCommand(process.argv.slice(2), process.env);
+  } catch (e) {
+    console.error((e as Error).message);
+    process.exit(2);
+  }
+  if (command.command === 'help') {
+    console.log(command.text);
+    return;
+  }
+  if (command.command === 'scenarios') {
+    console.log(scenarioList());
+    return;
+  }
+  if (command.command === 'start') {
+    await startCommand(command.options).catch(e => {
+      console.error(`sandbox failed to start: ${(e as Error).message}`);
+      process.exit(1);
+    });
+    return;
+  }
+  process.exitCode = await runScenarioCommand(
+    command,
+    text => console.log(text),
+    text => console.error(text),
+  );
+}
+
 if (require.main === module) {
-  main().catch(e => {
-    console.error(`sandbox failed to start: ${(e as Error).message}`);
-    process.exit(1);
-  });
+  void main();
 }

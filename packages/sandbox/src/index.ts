@@ -20,6 +20,7 @@ import { GitSync } from './gitsync/GitSync';
 import { KubeStore } from './kube/KubeStore';
 import {
   createAirflows,
+  reachesCodeCommit,
   startAirflows,
   startGitSyncs,
   whenReady,
@@ -41,6 +42,21 @@ export { startAirflowServer } from './airflow/server';
 export { startGitSyncServer } from './gitsync/server';
 export { parseDagFile } from './airflow/dagFile';
 export { SEED_CRAWLERS, claimTag, crawlerDag } from './seedContent';
+export {
+  breakScenario,
+  healScenario,
+  SCENARIOS,
+  SCENARIO_IDS,
+  ScenarioError,
+} from './scenarios';
+export type {
+  Scenario,
+  ScenarioId,
+  ScenarioOptions,
+  ScenarioResult,
+  ScenarioSettings,
+  ScenarioUrls,
+} from './scenarios';
 export * from './constants';
 export * from './aws';
 export * from './git';
@@ -180,6 +196,8 @@ async function startParts(
     schedulerTickMs: options.schedulerTickMs,
     delays: settings.delays,
     kpoProviderVersion: options.kpoProviderVersion,
+    // The node group runs in a private subnet: git-sync reaches CodeCommit only through its NAT route (or endpoint).
+    reachesGitRemote: podIp => reachesCodeCommit(resources.world, podIp),
   });
   // Airflow lists the DAGs once it has parsed the synced files; `ready` resolves at that point.
   const syncs = await startGitSyncs(

@@ -11,6 +11,8 @@ import {
   ANNOTATION_KUBERNETES_NAMESPACE,
 } from '@crawler-platform/plugin-crawlers-common';
 import {
+  breakScenario,
+  healScenario,
   Sandbox,
   SANDBOX_ACCESS_KEY_ID,
   SANDBOX_CLUSTER_NAME,
@@ -652,6 +654,34 @@ describe('crawlers backend against the sandbox', () => {
         expect.arrayContaining([
           expect.objectContaining({ source: 'claim:namespace', status: 403 }),
         ]),
+      );
+    });
+
+    it('should report failing with failCount while git-sync cannot authenticate (the git-sync-auth scenario), and in-sync after heal', async () => {
+      await breakScenario(
+        { urls: sandbox.urls },
+        'git-sync-auth',
+        'news-crawler',
+      );
+      try {
+        const failing = await waitForGitSync(
+          'news-crawler',
+          b => b.state === 'failing' && (b.failCount ?? 0) >= 1,
+          'failing',
+        );
+        expect(failing.lastError.message).toMatch(/^Run\(git fetch /);
+        expect(failing.lastError.message).toContain('403');
+      } finally {
+        await healScenario(
+          { urls: sandbox.urls },
+          'git-sync-auth',
+          'news-crawler',
+        );
+      }
+      await waitForGitSync(
+        'news-crawler',
+        b => b.state === 'in-sync',
+        'in-sync after heal',
       );
     });
 

@@ -93,6 +93,8 @@ export type AirflowPodsOptions = {
   /** Overrides git-sync's `--period` (tests). */
   periodMs?: number;
   logger?: SandboxLogger;
+  /** Whether a pod at this address reaches the git remote now (its subnet's egress). Default: always. */
+  reachesGitRemote?: (podIp: string) => boolean;
 };
 
 /**
@@ -228,6 +230,7 @@ export class AirflowPods {
       periodMs: this.options.periodMs,
       localRoot: path.join(this.options.rootsDir, pod.metadata.name),
       onGitSync: (r, event) => this.notify(r, event),
+      reachesGitRemote: this.options.reachesGitRemote,
     });
     this.runs.set(run.uid, run);
     run.start();

@@ -177,6 +177,37 @@ export function linkedHash(
   }
 }
 
+/** The arguments of git-sync's fetch: `fetch <repo> <ref> --verbose --no-progress --prune --no-auto-gc [--depth N]`. */
+export function fetchArgs(repo: string, ref: string, depth: number): string[] {
+  return [
+    'fetch',
+    repo,
+    ref,
+    '--verbose',
+    '--no-progress',
+    '--prune',
+    '--no-auto-gc',
+    ...(depth > 0 ? ['--depth', String(depth)] : []),
+  ];
+}
+
+/**
+ * The error of a fetch whose remote cannot be reached (no route out of the pod's subnet): the connection hangs until
+ * `--sync-timeout` and git-sync reports `Run(git fetch …): context deadline exceeded: { stdout: "", stderr: "" }`.
+ */
+export function unreachableFetchError(
+  repo: string,
+  ref: string,
+  depth: number,
+): string {
+  return runError(fetchArgs(repo, ref, depth), {
+    code: -1,
+    stdout: '',
+    stderr: '',
+    timedOut: true,
+  });
+}
+
 /**
  * `git fetch <repo> <ref> --verbose --no-progress --prune --no-auto-gc [--depth N]` into the root, then the commit
  * it fetched (`git rev-parse FETCH_HEAD^{}`). Throws git-sync's `Run(…)` error with git's own stderr.
@@ -188,16 +219,7 @@ export async function fetchRef(
   depth: number,
   options: GitRunOptions,
 ): Promise<string> {
-  const args = [
-    'fetch',
-    repo,
-    ref,
-    '--verbose',
-    '--no-progress',
-    '--prune',
-    '--no-auto-gc',
-    ...(depth > 0 ? ['--depth', String(depth)] : []),
-  ];
+  const args = fetchArgs(repo, ref, depth);
   await mustRunGit(args, { ...options, cwd: root });
   const out = await mustRunGit(['rev-parse', 'FETCH_HEAD^{}'], {
     ...options,

@@ -42,6 +42,8 @@ export type PodRunContext = {
   localRoot: string;
   /** Called when a git-sync process of the pod published a commit, or when a git-sync container exited. */
   onGitSync: (run: PodRun, event: 'published' | 'exited') => void;
+  /** Whether a pod at this address reaches the git remote now (its subnet's egress). Default: always. */
+  reachesGitRemote?: (podIp: string) => boolean;
 };
 
 type ContainerRun = {
@@ -221,6 +223,9 @@ export class PodRun {
       write: text => this.log(c, text),
       periodMs: this.ctx.periodMs,
       logger: this.ctx.logger,
+      reachesRemote: this.ctx.reachesGitRemote
+        ? () => this.ctx.reachesGitRemote!(podIp(this.uid))
+        : undefined,
     });
     c.process = proc;
     proc.onPublished(() => this.ctx.onGitSync(this, 'published'));

@@ -15,8 +15,12 @@ describe('GitSyncProcess', () => {
   let root: string;
   let log: string;
 
-  const processWith = (env: Record<string, string>) => {
+  const processWith = (
+    env: Record<string, string>,
+    reachesRemote?: () => boolean,
+  ) => {
     const proc = new GitSyncProcess({
+      reachesRemote,
       env: {
         GITSYNC_ROOT: '/git',
         GITSYNC_REPO: repo.bare,
@@ -44,6 +48,25 @@ describe('GitSyncProcess', () => {
   });
 
   afterEach(() => repo.remove());
+
+  it('should fail each fetch with context deadline exceeded while the remote is unreachable, and sync once it is reachable again', async () => {
+    const sha = repo.commit('airflow2/a.py', 'print(1)\n');
+    let reachable = false;
+    const proc = processWith({ GITSYNC_MAX_FAILURES: '-1' }, () => reachable);
+    const failed = await proc.step();
+    expect(failed).toEqual({
+      status: 'error',
+      error: `Run(git fetch ${repo.bare} main --verbose --no-progress --prune --no-auto-gc --depth 1): context deadline exceeded: { stdout: "", stderr: "" }`,
+    });
+    expect(jsonLines(log).find(l => l.failCount === 1)).toMatchObject({
+      msg: 'error syncing repo, will retry',
+    });
+    reachable = true;
+    await expect(proc.step()).resolves.toEqual({
+      status: 'success',
+      hash: sha,
+    });
+  });
 
   it('should fetch the ref, publish it through the link and log update required / updated successfully', async () => {
     const sha = repo.commit('airflow2/a.py', 'print(1)\n');

@@ -21,6 +21,7 @@ import {
   publishWorktree,
   repoUsable,
   setOrigin,
+  unreachableFetchError,
   wipeRoot,
 } from './git';
 import { errorLine, infoLine } from './logging';
@@ -41,6 +42,11 @@ export type GitSyncProcessOptions = {
   manual?: boolean;
   /** Where the sandbox's own failures go (not the container log). */
   logger?: SandboxLogger;
+  /**
+   * Whether the pod reaches the remote now (its subnet's egress); when it does not, each fetch fails as a timed-out
+   * connection. Default: always reachable.
+   */
+  reachesRemote?: () => boolean;
 };
 
 /** What one pass of git-sync's loop did. */
@@ -356,6 +362,12 @@ export class GitSyncProcess {
     }
     const link = linkInRoot(config);
     const local = linkedHash(path.join(localRoot, link), this.logger);
+    if (this.options.reachesRemote && !this.options.reachesRemote()) {
+      // No route out: the connection hangs until --sync-timeout (not waited for here).
+      throw new Error(
+        unreachableFetchError(config.repo, config.ref, config.depth),
+      );
+    }
     const remote = await fetchRef(
       localRoot,
       config.repo,

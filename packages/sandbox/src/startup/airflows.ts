@@ -5,6 +5,7 @@
 
 import path from 'node:path';
 import { AirflowInstance } from '../airflow/AirflowInstance';
+import { AwsWorld } from '../aws/AwsWorld';
 import { PyCompiler } from '../airflow/pyCompile';
 import { startAirflowServer } from '../airflow/server';
 import { Clock } from '../clock';
@@ -43,6 +44,8 @@ export function createAirflows(options: {
   kpoProviderVersion?: string;
   /** `backoffMs` paces the kubelet's restart back-off of the Airflow pods' containers. */
   delays?: Partial<SandboxDelays>;
+  /** Whether an Airflow pod at this address reaches CodeCommit now (see {@link reachesCodeCommit}). */
+  reachesGitRemote?: (podIp: string) => boolean;
 }): AirflowParts {
   const { kube, clock, dataDir, logger } = options;
   const pods = new AirflowPods({
@@ -54,6 +57,7 @@ export function createAirflows(options: {
     ),
     backoffMs: options.delays?.backoffMs ?? SANDBOX_DEFAULT_DELAYS.backoffMs,
     logger,
+    reachesGitRemote: options.reachesGitRemote,
   });
   const gitSyncs = {} as AirflowParts['gitSyncs'];
   const airflows = {} as AirflowParts['airflows'];
@@ -169,4 +173,31 @@ export async function whenReady(
     airflow2Dags: parts.airflows.airflow2.dags.size,
     airflow3Dags: parts.airflows.airflow3.dags.size,
   });
+}
+
+/** `10.0.1.23` as a 32-bit number. */
+function ipv4(ip: string): number {
+  return ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
+}
+
+/**
+ * Whether an Airflow pod at `podIp` reaches CodeCommit (`git-codecommit.<region>.amazonaws.com`, a public endpoint):
+ * the route table of the subnet holding the address routes `0.0.0.0/0` to an available NAT gateway, or the VPC has
+ * a `git-codecommit` interface endpoint with private DNS (domain-facts §8 "No egress from private subnets"). An
+ * address outside the VPC's subnets is not limited.
+ */
+export function reachesCodeCommit(world: AwsWorld, podIp: string): boolean {
+  const subnet = world.ec2.subnets().find(s => {
+    const [base, bits] = s.cidrBlock.split('/');
+    const block = 2 ** (32 - Number(bits));
+    return Math.floor(ipv4(podIp) / block) === Math.floor(ipv4(base) / block);
+  });
+  if (!subnet) return true;
+  const egress = world.ec2.egress(subnet.subnetId);
+  return (
+    Boolean(egress.natGatewayId) ||
+    egress.endpointServices.includes(
+      `com.amazonaws.${world.region}.git-codecommit`,
+    )
+  );
 }
