@@ -26,6 +26,18 @@ export interface Config {
       namespacesTtlMs?: number;
       /** How long the git-sync pods and their logs stay fresh, in milliseconds. Default: 10000. */
       gitSyncTtlMs?: number;
+      /** How long the Roles, RoleBindings and worker pod template the diagnosis reads stay fresh, in milliseconds. Default: 30000. */
+      clusterConfigTtlMs?: number;
+      /**
+       * How long the logs the diagnosis reads (the scheduler's, failed workers', failed task tries') stay fresh, in
+       * milliseconds. Default: 15000.
+       */
+      logsTtlMs?: number;
+      /**
+       * How long what the diagnosis reads from AWS (Fargate profiles, route tables, VPC endpoints, IAM role and ECR
+       * repository policies) stays fresh, in milliseconds. Default: 60000.
+       */
+      awsTtlMs?: number;
       /**
        * How long a branch head read from CodeCommit (GetBranch) stays fresh, in milliseconds. Commits and differences
        * never change and are kept for `staleTtlMs`. Default: 10000.
@@ -46,6 +58,11 @@ export interface Config {
     /** Calls to the Kubernetes API of the clusters in `crawlers.clusters`. */
     kubernetes?: {
       /** Timeout of each Kubernetes API call, in milliseconds; a late answer becomes a 504 section error. Default: 10000. */
+      timeoutMs?: number;
+    };
+    /** AWS calls of the diagnosis (EKS, EC2, IAM, ECR), with the credentials and region of each cluster. */
+    aws?: {
+      /** Timeout of each AWS call, in milliseconds; a late answer becomes a section error. Default: 10000. */
       timeoutMs?: number;
     };
     /** Limits on what one caller can multiply. */
@@ -81,6 +98,13 @@ export interface Config {
        * which the response reports as a warning). Default: 524288.
        */
       maxGitSyncLogBytes?: number;
+      /**
+       * Lines of the scheduler's log read from its end by the diagnosis (the 422 of worker pods without image).
+       * Default: 2000.
+       */
+      maxSchedulerLogLines?: number;
+      /** Lines kept from the end of a failed task try's log and of a failed worker's log. Default: 600. */
+      maxDiagnosisLogLines?: number;
     };
   };
 }

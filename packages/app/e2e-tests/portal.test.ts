@@ -4,6 +4,7 @@
  */
 
 import { expect, test } from '@playwright/test';
+import { signInAsGuest } from './support';
 
 const BACKEND = 'http://localhost:7007';
 
@@ -48,8 +49,13 @@ test('should sign in as guest, list the example crawlers and open one', async ({
 
   await page.getByRole('link', { name: 'Price crawler' }).click();
   await expect(page).toHaveURL(/\/catalog\/default\/component\/price-crawler/);
-  await expect(page.getByText('price_crawler_backfill')).toBeVisible();
-  await expect(page.getByText('airflow3')).toBeVisible();
+  // the crawler's overview card names its DAGs and Airflow instance
+  await expect(
+    page.getByText('price_crawler_backfill', { exact: true }).first(),
+  ).toBeVisible();
+  await expect(
+    page.getByText('airflow3', { exact: true }).first(),
+  ).toBeVisible();
   await page.screenshot({
     path: 'test-results/price-crawler.png',
     fullPage: true,
@@ -158,9 +164,9 @@ test('should refuse the impostor crawler the DAGs and files that name other craw
   expect(pause.status()).toBe(403);
   expect((await pause.json()).error.message).toContain(`add the tag "${tag}"`);
 
-  // the entity page shows the refused claim with its fix
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
+  // the entity page shows the refused claim with its fix (in the crawler's overview card; the Crawler tab shows it
+  // too, see crawlerTab.test.ts). Sign-in completes before the next navigation.
+  await signInAsGuest(page);
   await page.goto('/catalog/default/component/impostor-crawler');
   await expect(page.getByText('Claim refused: news_crawler')).toBeVisible({
     timeout: 60_000,

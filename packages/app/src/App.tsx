@@ -5,13 +5,14 @@
 
 import { createApp } from '@backstage/frontend-defaults';
 import { navModule } from './modules/nav';
-import { crawlerEntityModule } from './modules/crawlers';
 
 /**
  * The portal. Frontend plugins listed in package.json are discovered through
- * `app.packages: all` in app-config.yaml; the modules here add the sidebar and
- * the crawler section of the entity page.
+ * `app.packages: all` in app-config.yaml: among them
+ * `@crawler-platform/plugin-crawlers` (the default export of its `/alpha`),
+ * which adds the crawler's overview card and "Crawler" tab to crawler entities.
+ * The module here adds the sidebar.
  */
 export default createApp({
-  features: [navModule, crawlerEntityModule],
+  features: [navModule],
 });

@@ -151,7 +151,8 @@ describeWithServices(
         await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
       }
       await client.end();
-    });
+      // Stopping two replicas and dropping one database per plugin takes longer than jest's 5 s on a loaded machine.
+    }, 60_000);
 
     it('should keep the catalog and search data in PostgreSQL', async () => {
       const res = await request(replicas[0].server).get(

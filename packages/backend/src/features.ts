@@ -9,12 +9,15 @@ import authGuestProvider from '@backstage/plugin-auth-backend-module-guest-provi
 import catalogBackend from '@backstage/plugin-catalog-backend';
 import catalogLogs from '@backstage/plugin-catalog-backend-module-logs';
 import catalogScaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
+import mcpActionsBackend from '@backstage/plugin-mcp-actions-backend';
 import permissionBackend from '@backstage/plugin-permission-backend';
 import scaffolderBackend from '@backstage/plugin-scaffolder-backend';
 import searchBackend from '@backstage/plugin-search-backend';
 import searchCatalogCollator from '@backstage/plugin-search-backend-module-catalog';
 import searchPostgresEngine from '@backstage/plugin-search-backend-module-pg';
+import searchCrawlersCollator from '@crawler-platform/plugin-search-backend-module-crawlers';
 import crawlersBackend from '@crawler-platform/plugin-crawlers-backend';
+import scaffolderCrawlers from '@crawler-platform/plugin-scaffolder-backend-module-crawlers';
 import crawlersPermissionPolicy from './permissions/module';
 
 /**
@@ -33,6 +36,8 @@ export const features = [
   catalogLogs,
   // Software templates.
   scaffolderBackend,
+  // The crawler actions: publish:codecommit, crawlers:dag:publish, crawlers:dag:validate, …
+  scaffolderCrawlers,
   // Permissions, with the portal's own policy (src/permissions).
   permissionBackend,
   crawlersPermissionPolicy,
@@ -41,6 +46,12 @@ export const features = [
   searchBackend,
   searchPostgresEngine,
   searchCatalogCollator,
+  // One document per Airflow DAG of the crawlers (search.collators.crawler).
+  searchCrawlersCollator,
   // Crawler Platform: Airflow data and actions for crawler entities.
   crawlersBackend,
+  // AI tools: the actions of the plugins in backend.actions.pluginSources
+  // (the crawlers plugin's status and diagnosis) as an MCP server at
+  // /api/mcp-actions/v1.
+  mcpActionsBackend,
 ];

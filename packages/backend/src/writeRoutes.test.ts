@@ -13,18 +13,14 @@ import path from 'node:path';
 import request from 'supertest';
 import { parse } from 'yaml';
 import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import {
   mockCredentials,
   mockServices,
   registerMswTestHooks,
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
-import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { RELATION_MEMBER_OF, stringifyEntityRef } from '@backstage/catalog-model';
+import { catalogUserInfo, onBehalfOfAuth } from './__testUtils__/auth';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { fakeAirflow } from '@crawler-platform/plugin-crawlers-node/testUtils';
 import { http, passthrough } from 'msw';
 import { setupServer } from 'msw/node';
@@ -40,57 +36,6 @@ const server = setupServer(
   http.all(/^http:\/\/(127\.0\.0\.1|localhost):\d+\//, () => passthrough()),
 );
 registerMswTestHooks(server);
-
-/**
- * Ownership refs as the auth backend's default sign-in resolver gives them: the
- * user and the groups it is a member of, read from the catalog.
- */
-const catalogUserInfo = createServiceFactory({
-  service: coreServices.userInfo,
-  deps: { catalog: catalogServiceRef, auth: coreServices.auth },
-  factory: ({ catalog, auth }) => ({
-    async getUserInfo(credentials) {
-      const userEntityRef = (credentials.principal as { userEntityRef: string })
-        .userEntityRef;
-      const user = await catalog.getEntityByRef(userEntityRef, {
-        credentials: await auth.getOwnServiceCredentials(),
-      });
-      const groups = (user?.relations ?? [])
-        .filter(r => r.type === RELATION_MEMBER_OF)
-        .map(r => r.targetRef);
-      return { userEntityRef, ownershipEntityRefs: [userEntityRef, ...groups] };
-    },
-  }),
-});
-
-/**
- * The mock auth service, except that a request a plugin makes on behalf of a
- * user carries that plugin as the actor, as real on-behalf-of tokens do (the
- * mock drops it, and the permission backend then refuses the catalog's
- * conditional checks as "direct user requests").
- */
-const MOCK_SERVICE_TOKEN_PREFIX = 'mock-service-token:';
-const onBehalfOfAuth = createServiceFactory({
-  service: coreServices.auth,
-  deps: { plugin: coreServices.pluginMetadata },
-  factory({ plugin }) {
-    const inner = mockServices.auth({ pluginId: plugin.getId() });
-    return Object.assign(Object.create(inner), {
-      async authenticate(token: string, options?: any) {
-        const credentials = await inner.authenticate(token, options);
-        if (
-          token.startsWith(MOCK_SERVICE_TOKEN_PREFIX) &&
-          inner.isPrincipal(credentials, 'user')
-        ) {
-          return mockCredentials.user(credentials.principal.userEntityRef, {
-            actor: { subject: 'plugin:caller' },
-          });
-        }
-        return credentials;
-      },
-    });
-  },
-});
 
 const API = '/api/crawlers/entities/component/default/news-crawler';
 const asGuest = mockCredentials.user.header('user:default/guest');
@@ -223,8 +168,8 @@ describe('crawler write routes through the portal permission policy', () => {
       .set('Authorization', asAlex);
     expect(res.status).toBe(200);
     expect(res.body.dags[0].dag.dagId).toBe('news_crawler');
-    expect(stringifyEntityRef({ kind: 'component', name: 'news-crawler' })).toBe(
-      res.body.entityRef,
-    );
+    expect(
+      stringifyEntityRef({ kind: 'component', name: 'news-crawler' }),
+    ).toBe(res.body.entityRef);
   });
 });

@@ -14,6 +14,8 @@ export async function startFakeAirflows(options: {
   latencyMs: number;
   credentials: { username: string; password: string };
   dagIds: string[];
+  /** The claim tag each DAG carries (`backstage:<entity ref>`), by DAG id. */
+  claimTags?: Record<string, string>;
 }) {
   const tokens = new Set<string>();
   const basic = `Basic ${Buffer.from(
@@ -83,7 +85,17 @@ export async function startFakeAirflows(options: {
             send(200, { dag_runs: runs, total_entries: 100 });
             return;
           }
-          send(200, (v1 ? f.v1Dag : f.v2Dag)(dagId));
+          const dag: { tags: object[] } = (v1 ? f.v1Dag : f.v2Dag)(dagId);
+          const claimTag = options.claimTags?.[decodeURIComponent(dagId)];
+          if (claimTag) {
+            dag.tags = [
+              ...dag.tags,
+              v1
+                ? { name: claimTag }
+                : { name: claimTag, dag_id: dagId, dag_display_name: dagId },
+            ];
+          }
+          send(200, dag);
         }, options.latencyMs),
       );
     });

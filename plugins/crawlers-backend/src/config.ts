@@ -16,10 +16,16 @@ export const defaults = {
     podsTtlMs: 5_000,
     namespacesTtlMs: 30_000,
     gitSyncTtlMs: 10_000,
+    clusterConfigTtlMs: 30_000,
+    logsTtlMs: 15_000,
+    awsTtlMs: 60_000,
     repositoryHeadTtlMs: 10_000,
     staleTtlMs: 86_400_000,
   },
   kubernetes: {
+    timeoutMs: 10_000,
+  },
+  aws: {
     timeoutMs: 10_000,
   },
   trigger: {
@@ -36,6 +42,8 @@ export const defaults = {
     maxGitSyncPods: 5,
     maxGitSyncLogBytes: 524_288,
     maxGitSyncLogLines: 500,
+    maxSchedulerLogLines: 2_000,
+    maxDiagnosisLogLines: 600,
   },
 } as const;
 
@@ -48,6 +56,8 @@ export interface CrawlersBackendSettings {
   maxConfBytes: number;
   /** Timeout of each Kubernetes API call, in milliseconds. */
   kubernetesTimeoutMs: number;
+  /** Timeout of each AWS call of the diagnosis (EKS, EC2, IAM, ECR), in milliseconds. */
+  awsTimeoutMs: number;
   limits: {
     maxDagIdsPerEntity: number;
     maxRunsOffset: number;
@@ -59,6 +69,8 @@ export interface CrawlersBackendSettings {
     maxGitSyncPods: number;
     maxGitSyncLogBytes: number;
     maxGitSyncLogLines: number;
+    maxSchedulerLogLines: number;
+    maxDiagnosisLogLines: number;
   };
 }
 
@@ -70,7 +82,10 @@ function positive(config: Config, key: string, fallback: number): number {
   return value;
 }
 
-/** Reads `crawlers.cache`, `crawlers.trigger`, `crawlers.kubernetes` and `crawlers.limits` with their defaults. */
+/**
+ * Reads `crawlers.cache`, `crawlers.trigger`, `crawlers.kubernetes`, `crawlers.aws` and `crawlers.limits` with their
+ * defaults.
+ */
 export function readCrawlersBackendSettings(
   config: Config,
 ): CrawlersBackendSettings {
@@ -100,6 +115,13 @@ export function readCrawlersBackendSettings(
         c.namespacesTtlMs,
       ),
       gitSync: positive(config, 'crawlers.cache.gitSyncTtlMs', c.gitSyncTtlMs),
+      clusterConfig: positive(
+        config,
+        'crawlers.cache.clusterConfigTtlMs',
+        c.clusterConfigTtlMs,
+      ),
+      logs: positive(config, 'crawlers.cache.logsTtlMs', c.logsTtlMs),
+      aws: positive(config, 'crawlers.cache.awsTtlMs', c.awsTtlMs),
       repositoryHead: positive(
         config,
         'crawlers.cache.repositoryHeadTtlMs',
@@ -119,6 +141,11 @@ export function readCrawlersBackendSettings(
       'crawlers.kubernetes.timeoutMs',
       defaults.kubernetes.timeoutMs,
     ),
+    awsTimeoutMs: positive(
+      config,
+      'crawlers.aws.timeoutMs',
+      defaults.aws.timeoutMs,
+    ),
     limits: {
       maxDagIdsPerEntity: limit('maxDagIdsPerEntity'),
       maxRunsOffset: limit('maxRunsOffset'),
@@ -130,6 +157,8 @@ export function readCrawlersBackendSettings(
       maxGitSyncPods: limit('maxGitSyncPods'),
       maxGitSyncLogBytes: limit('maxGitSyncLogBytes'),
       maxGitSyncLogLines: limit('maxGitSyncLogLines'),
+      maxSchedulerLogLines: limit('maxSchedulerLogLines'),
+      maxDiagnosisLogLines: limit('maxDiagnosisLogLines'),
     },
   };
 }

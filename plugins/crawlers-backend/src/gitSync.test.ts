@@ -9,9 +9,15 @@ import {
   GetDifferencesCommand,
 } from '@aws-sdk/client-codecommit';
 import {
+  CacheService,
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
   mockCredentials,
   registerMswTestHooks,
 } from '@backstage/backend-test-utils';
+import type { JsonValue } from '@backstage/types';
 import { makeSafeLabelValue } from '@crawler-platform/plugin-crawlers-node';
 import { mockClient } from 'aws-sdk-client-mock';
 import { http, HttpResponse } from 'msw';
@@ -192,13 +198,15 @@ function codeCommitHistory(changed: string[]) {
   }));
 }
 
-async function setup(options: { clusterName?: string } = {}) {
+async function setup(
+  options: { clusterName?: string; extraFeatures?: any[] } = {},
+) {
   const airflow = useKubeAirflows(server);
   seedShopPods(cluster, makeSafeLabelValue);
   const backend = await startCrawlersBackend({
     config: kubeConfig(options.clusterName),
     entities: kubeEntities,
-    extraFeatures: [cluster.factory],
+    extraFeatures: [cluster.factory, ...(options.extraFeatures ?? [])],
   });
   return { app: backend.server, airflow };
 }
@@ -562,6 +570,66 @@ describe('GET /overview', () => {
       'shop-prices-crawl-pending',
       'shop-products-worker-1',
     ]);
+  });
+
+  it('should read each cached answer once per request, sharing the reads of its git-sync and pods sections', async () => {
+    const pod = schedulerPod();
+    cluster.kube.appendLog(
+      'airflow',
+      pod.metadata.name,
+      'git-sync',
+      syncedLog(HEAD),
+    );
+    codeCommitHistory([]);
+    // The plugin's cache, in memory, counting the reads of each key.
+    const entries = new Map<string, JsonValue>();
+    const reads = new Map<string, number>();
+    const cache: CacheService = {
+      async get<T extends JsonValue>(key: string) {
+        reads.set(key, (reads.get(key) ?? 0) + 1);
+        return entries.get(key) as T | undefined;
+      },
+      async set(key: string, value: JsonValue) {
+        entries.set(key, value);
+      },
+      async delete(key: string) {
+        entries.delete(key);
+      },
+      withOptions: () => cache,
+    };
+    const { app } = await setup({
+      extraFeatures: [
+        createServiceFactory({
+          service: coreServices.cache,
+          deps: {},
+          factory: () => cache,
+        }),
+      ],
+    });
+    const overview = () =>
+      request(app)
+        .get(`${API}/shop-crawler/overview`)
+        .set('Authorization', asAlice);
+    expect((await overview()).status).toBe(200);
+    reads.clear();
+    const res = await overview();
+    expect(res.status).toBe(200);
+    expect(res.body.gitSync.data.state).toBe('in-sync');
+    const count = (part: string) =>
+      [...reads].filter(([key]) => key.includes(part)).map(([, n]) => n);
+    // Both sections read the Airflow namespace's events; git-sync reads the head twice (before and after the pods
+    // are known) and its commit: each once.
+    expect(count('/airflow:pods:events')).toEqual([1]);
+    expect(count(':repositoryHead:')).toEqual([1]);
+    expect(count(':repositoryHistory:')).toEqual([1]);
+    // The DAG's metadata: once for the DAGs section, once for the DAG claims both other sections check.
+    expect(count(':dag:shop-products:dag:meta')).toEqual([2]);
+    // Every other cached answer (pod lists, logs, namespaces, import errors, runs) is read once.
+    expect(
+      [...reads].filter(
+        ([key, n]) => key.startsWith('v2:') && !key.endsWith(':meta') && n > 1,
+      ),
+    ).toEqual([]);
   });
 
   it('should keep git-sync and pods when Airflow is down', async () => {

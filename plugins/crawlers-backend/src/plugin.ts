@@ -6,6 +6,8 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { crawlersPermissions } from '@crawler-platform/plugin-crawlers-common';
 import {
@@ -16,15 +18,22 @@ import {
   readCrawlersClustersConfig,
 } from '@crawler-platform/plugin-crawlers-node';
 import { toError } from '@backstage/errors';
+import { registerCrawlerActions } from './actions/crawlerActions';
 import { readCrawlersBackendSettings } from './config';
 import { createRouter } from './router';
+import { createCrawlerTargetResolver } from './targets';
 import { createAirflowCache } from './services/AirflowCache';
 import { createCrawlerAirflowService } from './services/CrawlerAirflowService';
 import { createCrawlerKubernetesService } from './services/CrawlerKubernetesService';
+import {
+  createAwsClusterAccess,
+  createCrawlerDiagnosisService,
+} from './services/CrawlerDiagnosisService';
 import { createCrawlerOverviewService } from './services/CrawlerOverviewService';
 
 /**
- * The crawlers backend plugin: entity-scoped Airflow and Kubernetes API under `/api/crawlers`.
+ * The crawlers backend plugin: entity-scoped Airflow and Kubernetes API under `/api/crawlers`, the diagnosis of the
+ * nine field failures, and the read-only AI tools `get-crawler-status` and `diagnose-crawler`.
  *
  * @public
  */
@@ -47,6 +56,7 @@ export const crawlersPlugin = createBackendPlugin({
         airflow: airflowServiceRef,
         claims: crawlerClaimServiceRef,
         clusters: crawlersClusterServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init({
         logger,
@@ -63,6 +73,7 @@ export const crawlersPlugin = createBackendPlugin({
         airflow,
         claims,
         clusters,
+        actionsRegistry,
       }) {
         const settings = readCrawlersBackendSettings(config);
         permissionsRegistry.addPermissions(crawlersPermissions);
@@ -79,8 +90,9 @@ export const crawlersPlugin = createBackendPlugin({
           logger,
           maxLogChunkBytes: settings.limits.maxLogChunkBytes,
         });
+        const clusterConfigs = readCrawlersClustersConfig(config);
         const clusterRegions = new Map(
-          readCrawlersClustersConfig(config).flatMap(c =>
+          clusterConfigs.flatMap(c =>
             c.type === 'kubeconfig' ? [] : [[c.name, c.region] as const],
           ),
         );
@@ -96,11 +108,39 @@ export const crawlersPlugin = createBackendPlugin({
           timeoutMs: settings.kubernetesTimeoutMs,
           clusterRegion: name => clusterRegions.get(name),
         });
+        const crawlerDiagnosis = createCrawlerDiagnosisService({
+          airflow,
+          crawlerAirflow,
+          crawlerKubernetes,
+          clusters,
+          cache: upstreamCache,
+          logger,
+          limits: settings.limits,
+          timeoutMs: settings.kubernetesTimeoutMs,
+          awsAccess: createAwsClusterAccess({
+            clusters: clusterConfigs,
+            credentialsManager: DefaultAwsCredentialsManager.fromConfig(config),
+            timeoutMs: settings.awsTimeoutMs,
+          }),
+        });
         const crawlerOverview = createCrawlerOverviewService({
           airflow,
           crawlerAirflow,
           crawlerKubernetes,
+          crawlerDiagnosis,
           logger,
+        });
+        const resolveCrawlerTarget = createCrawlerTargetResolver({
+          auth,
+          permissions,
+          catalog,
+          maxDagIdsPerEntity: settings.limits.maxDagIdsPerEntity,
+        });
+        registerCrawlerActions({
+          actionsRegistry,
+          resolveCrawlerTarget,
+          crawlerOverview,
+          crawlerDiagnosis,
         });
 
         lifecycle.addStartupHook(() => {
@@ -120,13 +160,12 @@ export const crawlersPlugin = createBackendPlugin({
         httpRouter.use(
           await createRouter({
             auditor,
-            auth,
             httpAuth,
-            permissions,
-            catalog,
+            resolveCrawlerTarget,
             crawlerAirflow,
             crawlerKubernetes,
             crawlerOverview,
+            crawlerDiagnosis,
             maxConfBytes: settings.maxConfBytes,
             limits: settings.limits,
           }),

@@ -4,32 +4,18 @@
  */
 import type {
   AuditorService,
-  AuthService,
   BackstageCredentials,
   HttpAuthService,
-  PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import {
-  InputError,
-  NotAllowedError,
-  NotFoundError,
-  toError,
-} from '@backstage/errors';
-import type { CatalogService } from '@backstage/plugin-catalog-node';
-import {
-  AuthorizeResult,
-  ResourcePermission,
-} from '@backstage/plugin-permission-common';
+import { InputError, NotFoundError, toError } from '@backstage/errors';
+import type { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   CRAWLERS_DAG_ID_PATTERN,
   crawlersAirflowReadPermission,
   crawlersDagPausePermission,
   crawlersDagTriggerPermission,
   crawlersPodDeletePermission,
-  isCrawlersAvailable,
-  parseCrawlersAnnotations,
-  ANNOTATION_CRAWLERS_DAG_IDS,
 } from '@crawler-platform/plugin-crawlers-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -40,10 +26,9 @@ import type {
   CrawlerTarget,
 } from './services/CrawlerAirflowService';
 import type { CrawlerKubernetesService } from './services/CrawlerKubernetesService';
+import type { CrawlerDiagnosisService } from './services/CrawlerDiagnosisService';
 import type { CrawlerOverviewService } from './services/CrawlerOverviewService';
-
-/** Entity names and namespaces as the catalog allows them. */
-const ENTITY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+import { CrawlerTargetResolver, ENTITY_KIND, ENTITY_NAME } from './targets';
 /**
  * Airflow run ids such as `manual__2026-01-01T00:00:00+00:00` (Airflow's default `allowed_run_id_pattern` is
  * `^[A-Za-z0-9_.~:+-]+$`); a lone `~` is refused because the API reads it as "every run".
@@ -55,9 +40,7 @@ const notDots = (v: string) => v !== '.' && v !== '..';
 const notWildcard = (v: string) => v !== '~';
 
 const entityParams = {
-  kind: z
-    .string()
-    .regex(/^[A-Za-z][A-Za-z0-9]{0,62}$/, 'must be an entity kind'),
+  kind: z.string().regex(ENTITY_KIND, 'must be an entity kind'),
   namespace: z.string().regex(ENTITY_NAME, 'must be an entity namespace'),
   name: z.string().regex(ENTITY_NAME, 'must be an entity name'),
 };
@@ -154,13 +137,13 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 /** Options of {@link createRouter}. */
 export interface RouterOptions {
   auditor: AuditorService;
-  auth: AuthService;
   httpAuth: HttpAuthService;
-  permissions: PermissionsService;
-  catalog: CatalogService;
+  /** Resolves the entity for the caller: catalog lookup with the caller's credentials and the permission check. */
+  resolveCrawlerTarget: CrawlerTargetResolver;
   crawlerAirflow: CrawlerAirflowService;
   crawlerKubernetes: CrawlerKubernetesService;
   crawlerOverview: CrawlerOverviewService;
+  crawlerDiagnosis: CrawlerDiagnosisService;
   maxConfBytes: number;
   limits: CrawlersBackendSettings['limits'];
 }
@@ -171,13 +154,12 @@ export async function createRouter(
 ): Promise<express.Router> {
   const {
     auditor,
-    auth,
     httpAuth,
-    permissions,
-    catalog,
+    resolveCrawlerTarget,
     crawlerAirflow,
     crawlerKubernetes,
     crawlerOverview,
+    crawlerDiagnosis,
     maxConfBytes,
     limits,
   } = options;
@@ -194,54 +176,7 @@ export async function createRouter(
     const credentials: BackstageCredentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const requestedRef = stringifyEntityRef(params);
-    // Backstage's permission client allows every request of a service principal (backend-to-backend calls are
-    // trusted), so the portal's policy never sees them. Changing a DAG or deleting pods needs a signed-in user whose
-    // ownership the policy can check; services (other plugins, external static tokens) may only read.
-    if (
-      permission.attributes.action !== 'read' &&
-      !auth.isPrincipal(credentials, 'user')
-    ) {
-      throw new NotAllowedError(
-        `Only signed-in users may ${permission.attributes.action} a crawler's DAG runs, DAG state or pods (${permission.name}); service credentials may only read`,
-      );
-    }
-    // The catalog lookup and the permission check run in parallel; both must pass before Airflow is called, and an
-    // unknown or unreadable entity answers 404 whatever the decision.
-    const [entity, [decision]] = await Promise.all([
-      catalog.getEntityByRef(requestedRef, { credentials }),
-      permissions.authorize([{ permission, resourceRef: requestedRef }], {
-        credentials,
-      }),
-    ]);
-    if (!entity) {
-      throw new NotFoundError(`Entity ${requestedRef} was not found`);
-    }
-    const entityRef = stringifyEntityRef(entity);
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `You are not allowed to ${permission.attributes.action} the Airflow or Kubernetes data of ${entityRef} (${permission.name})`,
-      );
-    }
-    if (!isCrawlersAvailable(entity)) {
-      throw new NotFoundError(
-        `Entity ${entityRef} is not a crawler: it must be a Component of spec.type crawler with the ${ANNOTATION_CRAWLERS_DAG_IDS} annotation`,
-      );
-    }
-    const link = parseCrawlersAnnotations(entity);
-    const max = limits.maxDagIdsPerEntity;
-    if (link.dagIds.length > max || link.dagFiles.length > max) {
-      throw new InputError(
-        `Entity ${entityRef} names ${link.dagIds.length} DAG ids and ${link.dagFiles.length} DAG files; at most ${max} of each are allowed (crawlers.limits.maxDagIdsPerEntity): split the crawler into several entities`,
-      );
-    }
-    return {
-      entityRef,
-      instance: link.airflowInstance,
-      dagIds: link.dagIds,
-      dagFiles: link.dagFiles,
-      kubernetesNamespace: link.kubernetesNamespace,
-    };
+    return resolveCrawlerTarget(credentials, params, permission);
   }
 
   function requireDag(target: CrawlerTarget, dagId: string) {
@@ -477,6 +412,17 @@ export async function createRouter(
       crawlersAirflowReadPermission,
     );
     res.json(await crawlerOverview.getOverview(target));
+  });
+
+  router.get('/entities/:kind/:namespace/:name/diagnosis', async (req, res) => {
+    const params = parse(entitySchema, req.params, 'path');
+    parse(emptyQuery, req.query, 'query');
+    const target = await resolveTarget(
+      req,
+      params,
+      crawlersAirflowReadPermission,
+    );
+    res.json(await crawlerDiagnosis.diagnose(target));
   });
 
   return router;

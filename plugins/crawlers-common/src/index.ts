@@ -29,7 +29,9 @@ export {
   crawlersDagTriggerPermission,
   crawlersPermissions,
   crawlersPodDeletePermission,
+  crawlersUnclaimedReadPermission,
 } from './permissions';
+export { CRAWLERS_FINDING_IDS } from './types';
 export type {
   AirflowApiVersion,
   CrawlersAirflowInstanceInfo,
@@ -42,6 +44,13 @@ export type {
   CrawlersDagSummary,
   CrawlersContainerStatus,
   CrawlersDeletedPod,
+  CrawlersDiagnosisCheck,
+  CrawlersDiagnosisResponse,
+  CrawlersFinding,
+  CrawlersFindingEvidence,
+  CrawlersFindingFix,
+  CrawlersFindingId,
+  CrawlersFindingSeverity,
   CrawlersGitSyncBehind,
   CrawlersGitSyncPod,
   CrawlersGitSyncResponse,
@@ -52,6 +61,7 @@ export type {
   CrawlersLogLine,
   CrawlersNamespaceClaim,
   CrawlersOverviewDag,
+  CrawlersOverviewDiagnosis,
   CrawlersOverviewGitSync,
   CrawlersOverviewPods,
   CrawlersOverviewResponse,

@@ -50,6 +50,21 @@ export const crawlersPodDeletePermission = createPermission({
 });
 
 /**
+ * See Airflow DAGs that no catalog entity claims, e.g. in the portal's search (document type `crawler-unclaimed`).
+ *
+ * @remarks
+ * A basic permission, not tied to an entity: such a DAG has none. Policies should grant it only to the people who
+ * run the platform (the example portal grants it to the groups in `crawlers.platformAdmins`), since an unclaimed DAG
+ * may belong to any team.
+ *
+ * @public
+ */
+export const crawlersUnclaimedReadPermission = createPermission({
+  name: 'crawlers.unclaimed.read',
+  attributes: { action: 'read' },
+});
+
+/**
  * Every permission of the crawlers plugin.
  *
  * @public

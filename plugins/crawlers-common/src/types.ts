@@ -668,4 +668,159 @@ export interface CrawlersOverviewResponse {
   dags: CrawlersOverviewSection<CrawlersOverviewDag[]>;
   gitSync: CrawlersOverviewSection<CrawlersOverviewGitSync>;
   pods: CrawlersOverviewSection<CrawlersOverviewPods>;
+  /**
+   * Findings of the diagnosis: counts by severity and the top three. Absent from backends older than the diagnosis.
+   */
+  diagnosis?: CrawlersOverviewSection<CrawlersOverviewDiagnosis>;
+}
+
+/**
+ * The ids of the diagnosis checks, one per failure seen in the field (and per break/heal scenario of the sandbox).
+ *
+ * @public
+ */
+export const CRAWLERS_FINDING_IDS = [
+  'image-pull-403',
+  'pods-log-forbidden',
+  'worker-image-missing',
+  'worker-without-dags',
+  'no-fargate-profile',
+  'no-nat-egress',
+  'git-sync-auth',
+  'finished-pods',
+  'import-error',
+] as const;
+
+/**
+ * The id of a diagnosis check and of its finding:
+ * - `image-pull-403`: a crawler or worker image cannot be pulled (403, or not found);
+ * - `pods-log-forbidden`: Airflow's worker service account lacks a permission the KubernetesPodOperator needs in the
+ *   crawler's namespace (`get pods/log`, `list events`, `patch pods`, …);
+ * - `worker-image-missing`: the KubernetesExecutor pod template's `base` container has no image (422);
+ * - `worker-without-dags`: worker pods have no DAG files ("DAG not found" on the worker);
+ * - `no-fargate-profile`: no Fargate profile selects the crawler's pods (Pending forever);
+ * - `no-nat-egress`: the Fargate subnets have no route out (no NAT, no VPC endpoints);
+ * - `git-sync-auth`: git-sync fails to authenticate, or follows another branch than intended (the branch/ref trap);
+ * - `finished-pods`: finished KubernetesPodOperator pods pile up;
+ * - `import-error`: a DAG file of the crawler does not import.
+ *
+ * @public
+ */
+export type CrawlersFindingId = (typeof CRAWLERS_FINDING_IDS)[number];
+
+/**
+ * How urgent a finding is: `error` (runs fail now), `warning` (runs will fail, or resources leak), `info`.
+ *
+ * @public
+ */
+export type CrawlersFindingSeverity = 'error' | 'warning' | 'info';
+
+/**
+ * One piece of evidence of a finding: the exact object, where in it, and what it says.
+ *
+ * @public
+ */
+export interface CrawlersFindingEvidence {
+  /**
+   * The object, as kind and name, e.g. `Pod crawler-news/news-crawler-x7k2p`, `Role crawler-price/airflow-pod-runner`,
+   * `ConfigMap airflow/airflow2-pod-template`, `Task log news_crawler manual__… crawl try 1`,
+   * `Fargate profile news-crawler`, `Route table rtb-0abc`, `IAM role crawlers-fargate-pod-execution`.
+   */
+  object: string;
+  /**
+   * Where in the object: a field path such as `status.containerStatuses[base].state.waiting.message`, an event
+   * (its reason, origin and field path), a log (`log of container scheduler`, `task log`), or rules.
+   */
+  where: string;
+  /** What it says, quoted (shortened to a few hundred characters). */
+  text: string;
+}
+
+/**
+ * How to fix a finding: a short text and a snippet to copy.
+ *
+ * @public
+ */
+export interface CrawlersFindingFix {
+  /** What to change, in one or two sentences, naming the object. */
+  text: string;
+  /** What to apply or run. */
+  snippet: {
+    language: 'yaml' | 'shell' | 'json' | 'python';
+    code: string;
+  };
+}
+
+/**
+ * One problem the diagnosis found, explained from live state.
+ *
+ * @public
+ */
+export interface CrawlersFinding {
+  id: CrawlersFindingId;
+  severity: CrawlersFindingSeverity;
+  /** One line naming the problem and the object, e.g. `Role crawler-price/airflow-pod-runner does not allow get pods/log`. */
+  title: string;
+  /**
+   * Which cause of the failure the evidence shows, when a failure has several, e.g. `ecr-pod-execution-role`,
+   * `ecr-repository-policy`, `pull-secret`, `credentials`, `ref-trap`, `missing-credential-key`.
+   */
+  variant?: string;
+  /** What it means for the crawler, in a sentence or two. */
+  summary: string;
+  /** The crawler's DAGs it concerns (empty when it concerns the whole Airflow instance or namespace). */
+  dagIds: string[];
+  evidence: CrawlersFindingEvidence[];
+  fix: CrawlersFindingFix;
+}
+
+/**
+ * The outcome of one diagnosis check.
+ *
+ * @public
+ */
+export interface CrawlersDiagnosisCheck {
+  id: CrawlersFindingId;
+  /**
+   * `ok`: checked, nothing wrong; `finding`: see `findings`; `unknown`: the state it needs could not be read or is not
+   * configured (`reason` says what; the section errors say why).
+   */
+  status: 'ok' | 'finding' | 'unknown';
+  reason?: string;
+}
+
+/**
+ * Response of `GET /api/crawlers/entities/:kind/:namespace/:name/diagnosis` (and the output of the
+ * `diagnose-crawler` AI tool).
+ *
+ * @public
+ */
+export interface CrawlersDiagnosisResponse {
+  entityRef: string;
+  instance: string;
+  cluster: string | null;
+  /** Findings, the most severe first. */
+  findings: CrawlersFinding[];
+  /** One entry per check, in the order of `CRAWLERS_FINDING_IDS`. */
+  checks: CrawlersDiagnosisCheck[];
+  /** When the oldest of the state read was fetched. */
+  fetchedAt: string | null;
+  /** True when some state is served from cache after a failed refresh. */
+  stale: boolean;
+  /** What could not be read (`source` such as `aws:fargateProfiles`, `rbac:<namespace>`, `podTemplate`, …). */
+  errors: CrawlersUpstreamError[];
+}
+
+/**
+ * The diagnosis summary of the overview.
+ *
+ * @public
+ */
+export interface CrawlersOverviewDiagnosis {
+  /** Findings by severity. */
+  counts: Record<CrawlersFindingSeverity, number>;
+  /** The three most severe findings. */
+  top: CrawlersFinding[];
+  /** Checks that could not run (`unknown`). */
+  unknownChecks: CrawlersFindingId[];
 }

@@ -5,8 +5,8 @@
 
 /**
  * Node.js library of the Crawler Platform plugins: the Airflow client service (v1 and v2 REST APIs), the claim
- * checks (DAGs, DAG files, namespaces), the cluster clients, git-sync readers and the DAG repository's history, with
- * service refs for backend plugins and modules.
+ * checks (DAGs, DAG files, namespaces), the cluster clients, git-sync readers, the DAG repository's history and the
+ * diagnosis checks of the nine field failures, with service refs for backend plugins and modules.
  *
  * @packageDocumentation
  */
@@ -66,8 +66,46 @@ export type {
   AirflowInstanceConfig,
   AirflowKubernetesConfig,
   AirflowListDagRunsOptions,
+  AirflowListDagsOptions,
+  AirflowListRecentDagRunsOptions,
   AirflowPage,
   AirflowService,
   AirflowTaskLogOptions,
   AirflowTriggerOptions,
 } from './airflow/types';
+export {
+  classifyGitSyncError,
+  classifyPullError,
+  crawlerProfiles,
+  diagnoseCrawler,
+  diagnosisChecks,
+  ecrPullTargets,
+  findImagePullFailures,
+  OPERATOR_PERMISSIONS,
+  parseRbacRefusal,
+  profileSelects,
+  sortFindings,
+} from './diagnosis';
+export type {
+  DiagnosisCheck,
+  DiagnosisCheckResult,
+  DiagnosisFargateProfile,
+  DiagnosisInput,
+  DiagnosisNetwork,
+  DiagnosisPart,
+  DiagnosisPod,
+  DiagnosisPodTemplate,
+  DiagnosisRbac,
+  DiagnosisRbacRule,
+  DiagnosisRepositoryPolicy,
+  DiagnosisRolePolicies,
+  DiagnosisRouteTable,
+  DiagnosisSchedulerLog,
+  DiagnosisTaskLog,
+  DiagnosisVpcEndpoint,
+  GitSyncErrorKind,
+  ImagePullFailure,
+  OperatorPermission,
+  PullFailureKind,
+  RbacRefusal,
+} from './diagnosis';

@@ -9,6 +9,8 @@ import {
   createPermission,
 } from '@backstage/plugin-permission-common';
 import { catalogEntityDeletePermission } from '@backstage/plugin-catalog-common/alpha';
+import { ConfigReader } from '@backstage/config';
+import { crawlersUnclaimedReadPermission } from '@crawler-platform/plugin-crawlers-common';
 import { CrawlersPermissionPolicy } from './CrawlersPermissionPolicy';
 
 const triggerPermission = createPermission({
@@ -105,5 +107,58 @@ describe('CrawlersPermissionPolicy', () => {
     await expect(
       policy.handle({ permission: triggerPermission }),
     ).resolves.toEqual({ result: AuthorizeResult.DENY });
+  });
+});
+
+describe('CrawlersPermissionPolicy for unclaimed DAGs', () => {
+  const unclaimed = { permission: crawlersUnclaimedReadPermission };
+  const adminPolicy = (
+    ownershipEntityRefs: string[],
+    platformAdmins?: string[],
+  ) =>
+    CrawlersPermissionPolicy.fromConfig(
+      new ConfigReader(platformAdmins ? { crawlers: { platformAdmins } } : {}),
+      { userInfo: mockServices.userInfo({ ownershipEntityRefs }) },
+    );
+
+  it('should allow crawlers.unclaimed.read to a member of the default platform-admins group', async () => {
+    await expect(
+      adminPolicy(['user:default/pat', 'group:default/platform-admins']).handle(
+        unclaimed,
+        guest,
+      ),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it('should deny crawlers.unclaimed.read to users who are not platform admins, though it is a read', async () => {
+    await expect(
+      adminPolicy(guest.info.ownershipEntityRefs).handle(unclaimed, guest),
+    ).resolves.toEqual({ result: AuthorizeResult.DENY });
+  });
+
+  it('should take the platform admins from crawlers.platformAdmins, a bare name being a group, in any case', async () => {
+    const policy = (refs: string[]) =>
+      adminPolicy(refs, ['Crawler-Team', 'user:default/alex']);
+    await expect(
+      policy(['group:default/crawler-team']).handle(unclaimed, guest),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+    await expect(
+      policy(['user:default/alex']).handle(unclaimed, guest),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+    await expect(
+      policy(['group:default/platform-admins']).handle(unclaimed, guest),
+    ).resolves.toEqual({ result: AuthorizeResult.DENY });
+  });
+
+  it('should deny crawlers.unclaimed.read when there is no user', async () => {
+    await expect(
+      adminPolicy(['group:default/platform-admins']).handle(unclaimed),
+    ).resolves.toEqual({ result: AuthorizeResult.DENY });
+  });
+
+  it('should refuse an invalid platform admin ref naming the key', () => {
+    expect(() => adminPolicy([], ['group:'])).toThrow(
+      /crawlers\.platformAdmins/,
+    );
   });
 });

@@ -7,8 +7,10 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import { CrawlersPermissionPolicy } from './CrawlersPermissionPolicy';
+import { catalogCrawlerOwners } from './crawlerTemplateAccess';
 
 /** Installs {@link CrawlersPermissionPolicy} as the permission backend's policy. */
 export default createBackendModule({
@@ -16,9 +18,21 @@ export default createBackendModule({
   moduleId: 'crawlers-policy',
   register(reg) {
     reg.registerInit({
-      deps: { policy: policyExtensionPoint, userInfo: coreServices.userInfo },
-      async init({ policy, userInfo }) {
-        policy.setPolicy(new CrawlersPermissionPolicy({ userInfo }));
+      deps: {
+        policy: policyExtensionPoint,
+        userInfo: coreServices.userInfo,
+        config: coreServices.rootConfig,
+        catalog: catalogServiceRef,
+        auth: coreServices.auth,
+      },
+      async init({ policy, userInfo, config, catalog, auth }) {
+        policy.setPolicy(
+          CrawlersPermissionPolicy.fromConfig(config, {
+            userInfo,
+            // The owners of the catalog's crawlers may use the crawler templates.
+            crawlerOwners: catalogCrawlerOwners({ catalog, auth }),
+          }),
+        );
       },
     });
   },

@@ -5,10 +5,12 @@
 
 import http from 'node:http';
 import type { AwsWorld } from './AwsWorld';
+import { codebuildModule } from './codebuild/handlers';
 import { codecommitModule } from './codecommit/handlers';
 import { ec2Module } from './ec2/handlers';
 import { ecrModule } from './ecr/handlers';
 import { eksModule } from './eks/handlers';
+import { eventsModule } from './events/handlers';
 import { AwsServiceError } from './errors';
 import { iamModule } from './iam/handlers';
 import { decodeJsonBody, parseTarget } from './protocol/awsJson';
@@ -177,5 +179,7 @@ export function awsDispatchTable(world: AwsWorld): DispatchTable {
     iamModule(world.iam),
     stsModule(world.sts),
     ec2Module(world.ec2, world.accountId),
+    codebuildModule(world.builds, world),
+    eventsModule(world.eventBridge),
   ]);
 }

@@ -18,7 +18,19 @@ export type {
   NowSource,
   PushEvent,
 } from './AwsWorld';
+export type {
+  BuildPhaseContext,
+  CodeBuildProjectRecord,
+  EventRuleRecord,
+  EventTargetRecord,
+} from './AwsWorld';
 export { AwsServiceError } from './errors';
+export {
+  CODEBUILD_EVENTS_ROLE,
+  CODEBUILD_IMAGE,
+  CODEBUILD_SERVICE_ROLE,
+  createImagePipeline,
+} from './codebuild/pipeline';
 export { CODECOMMIT_LIMITS } from './codecommit/records';
 export { startAwsServer } from './server';
 export type { AwsServerOptions } from './server';

@@ -8,6 +8,7 @@ import type { CodeCommitState } from './codecommit/records';
 import type { Ec2State } from './ec2/network';
 import type { EcrState } from './ecr/service';
 import type { EksState } from './eks/service';
+import type { EventsState } from './events/service';
 import type { IamState } from './iam/service';
 import type { StsState } from './sts/service';
 
@@ -21,11 +22,20 @@ export type AwsState = CodeCommitState &
   IamState &
   Ec2State &
   StsState &
-  BuildsState;
+  BuildsState &
+  EventsState;
 
 /** The state of a fresh data folder (the EKS module adds the sandbox cluster). */
 export function initialAwsState(): AwsState {
-  return { codecommit: {}, ecr: {}, eks: {}, iam: {}, builds: [] };
+  return {
+    codecommit: {},
+    ecr: {},
+    eks: {},
+    iam: {},
+    builds: [],
+    codebuild: { projects: {} },
+    events: { rules: {} },
+  };
 }
 
 /** The account and region every ARN and URL of the stand-in uses. */

@@ -291,11 +291,15 @@ export class KubeStore implements KubeStoreApi {
     return this.storeVersion(resource, existing, obj);
   }
 
-  /** Stores a new version of `existing`: identity fields kept, validated, defaulted, a new resourceVersion. */
+  /**
+   * Stores a new version of `existing`: identity fields kept, validated, defaulted, a new resourceVersion
+   * (`dryRun`: validated and defaulted, nothing stored).
+   */
   private storeVersion(
     resource: KubeResource,
     existing: KubeObject,
     obj: KubeObject,
+    dryRun = false,
   ): KubeObject {
     const info = KUBE_RESOURCES[resource];
     obj.apiVersion = apiVersionOf(resource);
@@ -310,6 +314,15 @@ export class KubeStore implements KubeStoreApi {
     if (!info.namespaced) delete obj.metadata.namespace;
     validate(resource, obj);
     applyDefaults(resource, obj, existing);
+    if (dryRun) {
+      return clone({
+        ...obj,
+        metadata: {
+          ...obj.metadata,
+          resourceVersion: existing.metadata.resourceVersion,
+        },
+      });
+    }
     return this.objects.update(
       resource,
       existing.metadata.namespace,
@@ -348,20 +361,35 @@ export class KubeStore implements KubeStoreApi {
     );
   }
 
-  /** Server-side apply, simplified: create the object, or merge it into the existing one. */
+  /**
+   * Server-side apply, simplified: create the object, or merge it into the existing one (`dryRun`: the result,
+   * nothing stored).
+   */
   apply(
     resource: KubeResource,
     namespace: string | undefined,
     name: string,
     body: KubeObject,
+    options: { dryRun?: boolean } = {},
   ): KubeObject {
     checkBodyName(body, name);
     if (
       !this.objects.has(resource, this.objects.key(resource, namespace, name))
     ) {
-      return this.create(resource, namespace, applyCreateBody(body, name));
+      return this.create(
+        resource,
+        namespace,
+        applyCreateBody(body, name),
+        options,
+      );
     }
-    return this.mergePatch(resource, namespace, name, applyMergePatch(body));
+    const existing = this.objects.find(resource, namespace, name);
+    return this.storeVersion(
+      resource,
+      existing,
+      mergePatched(resource, name, existing, applyMergePatch(body)),
+      options.dryRun,
+    );
   }
 
   delete(

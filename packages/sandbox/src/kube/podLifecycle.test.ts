@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
+import { createImagePipeline } from '../aws/codebuild/pipeline';
 import { SANDBOX_CLUSTER_NAME } from '../constants';
 import { startImageBuilds } from '../git/imageBuilds';
 import { eventually } from '../testing/helpers';
@@ -55,6 +56,7 @@ describe('startPodLifecycle', () => {
     w.stops.push(startImageBuilds({ world: w.world, buildMs: 1 }));
     await w.activeProfile('crawlers', { namespace: 'crawler-one' });
     await w.world.codecommit.createRepository('crawler-one');
+    createImagePipeline(w.world, { repository: 'crawler-one' });
     const { commitId } = await w.world.codecommit.createCommit({
       repositoryName: 'crawler-one',
       branchName: 'main',

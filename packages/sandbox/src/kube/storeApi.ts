@@ -84,12 +84,13 @@ export interface KubeStoreApi {
     name: string,
     ops: unknown,
   ): KubeObject;
-  /** Server-side apply, simplified: create, or merge into the existing object. */
+  /** Server-side apply, simplified: create, or merge into the existing object (`dryRun`: store nothing). */
   apply(
     resource: KubeResource,
     namespace: string | undefined,
     name: string,
     body: KubeObject,
+    options?: { dryRun?: boolean },
   ): KubeObject;
   delete(
     resource: KubeResource,

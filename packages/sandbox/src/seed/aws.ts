@@ -3,21 +3,35 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
+import { CreateProjectCommand } from '@aws-sdk/client-codebuild';
 import { CreateRepositoryCommand } from '@aws-sdk/client-codecommit';
 import { CreateRepositoryCommand as CreateEcrRepositoryCommand } from '@aws-sdk/client-ecr';
 import {
   CreateFargateProfileCommand,
   DescribeClusterCommand,
 } from '@aws-sdk/client-eks';
+import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import {
   AttachRolePolicyCommand,
   CreateRoleCommand,
   IAMClient,
+  PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
+import {
+  CODEBUILD_EVENTS_ROLE,
+  CODEBUILD_SERVICE_ROLE,
+  codebuildEventsPolicy,
+  codebuildServicePolicy,
+  codebuildTarget,
+  imageProjectInput,
+  pushEventPattern,
+  serviceTrustPolicy,
+} from '../aws/codebuild/pipeline';
 import {
   SANDBOX_ACCOUNT_ID,
   SANDBOX_CLUSTER_NAME,
   SANDBOX_DAG_REPOSITORY,
+  SANDBOX_REGION,
 } from '../constants';
 import { crawlerRepositoryFiles, SeedCrawler } from '../seedContent';
 import { SandboxLogger } from '../util/logger';
@@ -63,9 +77,80 @@ async function attachFargatePolicy(iam: IAMClient, logger: SandboxLogger) {
   }
 }
 
+const ACCOUNT = { accountId: SANDBOX_ACCOUNT_ID, region: SANDBOX_REGION };
+
 /**
- * Looks up the cluster and creates the Fargate pod execution role (with AmazonEKSFargatePodExecutionRolePolicy)
- * and the shared DAG repository.
+ * The image pipelines' roles: the CodeBuild service role (pull CodeCommit, push ECR) and the role EventBridge
+ * assumes to start builds, each with its inline policy.
+ */
+async function seedPipelineRoles(iam: IAMClient): Promise<void> {
+  const roles: Array<[string, string, string]> = [
+    [
+      CODEBUILD_SERVICE_ROLE,
+      'codebuild.amazonaws.com',
+      codebuildServicePolicy(ACCOUNT),
+    ],
+    [
+      CODEBUILD_EVENTS_ROLE,
+      'events.amazonaws.com',
+      codebuildEventsPolicy(ACCOUNT),
+    ],
+  ];
+  await Promise.all(
+    roles.map(async ([RoleName, service, PolicyDocument]) => {
+      await iam.send(
+        new CreateRoleCommand({
+          RoleName,
+          AssumeRolePolicyDocument: serviceTrustPolicy(service),
+        }),
+      );
+      await iam.send(
+        new PutRolePolicyCommand({
+          RoleName,
+          PolicyName: 'image-pipeline',
+          PolicyDocument,
+        }),
+      );
+    }),
+  );
+}
+
+/**
+ * A crawler's image pipeline (before its code is pushed): the CodeBuild project building its `buildspec.yml` into
+ * ECR, and the EventBridge rule starting it on pushes to `main`.
+ */
+async function seedImagePipeline(
+  clients: SeedClients,
+  crawler: SeedCrawler,
+): Promise<void> {
+  await clients.codebuild.send(
+    new CreateProjectCommand(
+      imageProjectInput(ACCOUNT, {
+        project: crawler.name,
+        repository: crawler.name,
+        imageRepository: crawler.name,
+      }) as any,
+    ),
+  );
+  const rule = `${crawler.name}-on-push`;
+  await clients.events.send(
+    new PutRuleCommand({
+      Name: rule,
+      EventPattern: pushEventPattern(ACCOUNT, crawler.name),
+      Description: `Builds ${crawler.name}'s image on pushes to main`,
+    }),
+  );
+  await clients.events.send(
+    new PutTargetsCommand({
+      Rule: rule,
+      Targets: [codebuildTarget(ACCOUNT, crawler.name)],
+    }),
+  );
+}
+
+/**
+ * Looks up the cluster and creates the Fargate pod execution role (with AmazonEKSFargatePodExecutionRolePolicy),
+ * the image pipelines' roles and the shared DAG repository.
  */
 export async function seedSharedAws(
   clients: SeedClients,
@@ -98,7 +183,10 @@ export async function seedSharedAws(
       }),
     ),
   ]);
-  await attachFargatePolicy(clients.iam, logger);
+  await Promise.all([
+    attachFargatePolicy(clients.iam, logger),
+    seedPipelineRoles(clients.iam),
+  ]);
   return {
     issuer: (cluster.cluster?.identity?.oidc?.issuer ?? '').replace(
       /^https:\/\//,
@@ -140,8 +228,9 @@ function createIrsaRole(
 }
 
 /**
- * A crawler's AWS side: IRSA role, ECR repository, code repository (pushed with git: the CodeBuild stand-in builds
- * the image) and a Fargate profile for the crawler's namespace. Resolves to the IRSA role's ARN.
+ * A crawler's AWS side: IRSA role, ECR repository, image pipeline (CodeBuild project and push rule), code repository
+ * (pushed with git: the rule starts the build of the image) and a Fargate profile for the crawler's namespace.
+ * Resolves to the IRSA role's ARN.
  */
 export async function seedCrawlerAws(
   clients: SeedClients,
@@ -152,6 +241,7 @@ export async function seedCrawlerAws(
   await clients.ecr.send(
     new CreateEcrRepositoryCommand({ repositoryName: crawler.name }),
   );
+  await seedImagePipeline(clients, crawler);
   const repo = await clients.codecommit.send(
     new CreateRepositoryCommand({
       repositoryName: crawler.name,

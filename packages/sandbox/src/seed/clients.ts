@@ -3,9 +3,11 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
+import { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { CodeCommitClient } from '@aws-sdk/client-codecommit';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { EKSClient } from '@aws-sdk/client-eks';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IAMClient } from '@aws-sdk/client-iam';
 import {
   CoreV1Api,
@@ -38,6 +40,8 @@ export type SeedClients = {
   codecommit: CodeCommitClient;
   ecr: ECRClient;
   eks: EKSClient;
+  codebuild: CodeBuildClient;
+  events: EventBridgeClient;
   core: CoreV1Api;
   rbac: RbacAuthorizationV1Api;
 };
@@ -78,6 +82,8 @@ export function createSeedClients(options: {
     codecommit: new CodeCommitClient(awsConfig(options.urls.aws)),
     ecr: new ECRClient(awsConfig(options.urls.aws)),
     eks: new EKSClient(awsConfig(options.urls.aws)),
+    codebuild: new CodeBuildClient(awsConfig(options.urls.aws)),
+    events: new EventBridgeClient(awsConfig(options.urls.aws)),
     core: kc.makeApiClient(CoreV1Api),
     rbac: kc.makeApiClient(RbacAuthorizationV1Api),
   };
@@ -89,4 +95,6 @@ export function destroySeedClients(clients: SeedClients): void {
   clients.codecommit.destroy();
   clients.ecr.destroy();
   clients.eks.destroy();
+  clients.codebuild.destroy();
+  clients.events.destroy();
 }

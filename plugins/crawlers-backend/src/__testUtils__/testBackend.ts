@@ -202,6 +202,8 @@ export async function startCrawlersBackend(
     extraFeatures?: any[];
     /** Use the real claim service (CodeCommit reads) instead of the in-memory DAG repository. */
     realClaimService?: boolean;
+    /** A permissions service factory instead of the owner policy. */
+    permissions?: any;
   } = {},
 ) {
   const known = options.entities ?? entities;
@@ -211,7 +213,7 @@ export async function startCrawlersBackend(
       data: options.config ?? airflowConfig(),
     }),
     catalogServiceMock.factory({ entities: known }),
-    ownerPolicyPermissions(known).factory,
+    options.permissions ?? ownerPolicyPermissions(known).factory,
     ...(options.realClaimService ? [] : [testClaimServiceFactory]),
     ...(options.extraFeatures ?? []),
   ];
@@ -254,4 +256,23 @@ export function captureLogger(): LoggerService & { lines: string[] } {
     };
   };
   return Object.assign(make({}), { lines });
+}
+
+/**
+ * The owner policy, except that `crawlers.airflow.read` is refused to one user (a caller who may not read the crawler's
+ * data although the catalog shows it the entity).
+ */
+export function denyReadTo(user: string, known: Entity[] = entities) {
+  const owner = ownerPolicyPermissions(known);
+  return mockServices.permissions.mock({
+    authorize: async (requests, options) => {
+      const principal = options.credentials.principal as {
+        userEntityRef?: string;
+      };
+      if (principal.userEntityRef === user) {
+        return requests.map(() => ({ result: AuthorizeResult.DENY }));
+      }
+      return owner.authorize(requests as any, options);
+    },
+  });
 }

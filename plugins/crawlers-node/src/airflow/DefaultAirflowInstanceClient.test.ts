@@ -141,6 +141,70 @@ describe.each(['v1', 'v2'] as const)(
       );
     });
 
+    it('should list one page of DAGs ordered by DAG id with the total', async () => {
+      const dags = Array.from({ length: 250 }, (_, i) => `dag_${1000 + i}`);
+      const fake = setup({ dags: [...dags].reverse() });
+      const page = await client({ auth }).listDags({ limit: 100, offset: 200 });
+      expect(page.totalEntries).toBe(250);
+      expect(page.items.map(d => d.dagId)).toEqual(dags.slice(200));
+      const request = fake.state.requests.find(
+        r => r.url.pathname === `/api/${version}/dags`,
+      )!;
+      expect(Object.fromEntries(request.url.searchParams)).toEqual({
+        limit: '100',
+        offset: '200',
+        order_by: 'dag_id',
+      });
+    });
+
+    it('should map listed DAGs like a single DAG', async () => {
+      setup({
+        dagTags: { 'shop-products': ['backstage:component:default/x'] },
+      });
+      const c = client({ auth });
+      const { items } = await c.listDags({ limit: 10, offset: 0 });
+      expect(items).toEqual([await c.getDag('shop-products')]);
+      expect(items[0].tags).toEqual([
+        'crawler',
+        'backstage:component:default/x',
+      ]);
+    });
+
+    it('should never ask for more than 100 DAGs a page', async () => {
+      const fake = setup();
+      await client({ auth }).listDags({ limit: 5000, offset: 0 });
+      const request = fake.state.requests.find(
+        r => r.url.pathname === `/api/${version}/dags`,
+      )!;
+      expect(request.url.searchParams.get('limit')).toBe('100');
+    });
+
+    it('should list the runs of every DAG newest first through the ~ DAG id', async () => {
+      const fake = setup({
+        dags: ['a', 'b'],
+        dagRuns: {
+          a: [{ state: 'failed' }, { state: 'success' }],
+          b: [{ state: 'running' }, {}, {}],
+        },
+      });
+      const page = await client({ auth }).listRecentDagRuns({
+        limit: 3,
+        offset: 0,
+      });
+      expect(page.totalEntries).toBe(5);
+      expect(page.items.map(r => [r.dagId, r.state])).toEqual([
+        ['b', 'running'],
+        ['a', 'failed'],
+        ['b', 'success'],
+      ]);
+      const request = fake.state.requests.find(r =>
+        r.url.pathname.endsWith('/dags/~/dagRuns'),
+      )!;
+      expect(request.url.searchParams.get('order_by')).toBe(
+        version === 'v1' ? '-execution_date' : '-run_after',
+      );
+    });
+
     it('should map run dates for the version', async () => {
       setup();
       const { items } = await client({ auth }).listDagRuns('shop-products', {

@@ -28,6 +28,8 @@ import type {
   AirflowInstanceClient,
   AirflowInstanceConfig,
   AirflowListDagRunsOptions,
+  AirflowListDagsOptions,
+  AirflowListRecentDagRunsOptions,
   AirflowPage,
   AirflowTaskLogOptions,
   AirflowTriggerOptions,
@@ -39,6 +41,11 @@ const PAGE_SIZE = 100;
 const MAX_PAGES = 50;
 
 type Json = Record<string, any>;
+
+/** A page size within Airflow's bounds (1 to its default `maximum_page_limit` of 100). */
+function pageLimit(limit: number): number {
+  return Math.min(PAGE_SIZE, Math.max(1, Math.floor(limit)));
+}
 
 /**
  * Airflow client of one instance for both REST API versions.
@@ -143,6 +150,49 @@ export class DefaultAirflowInstanceClient implements AirflowInstanceClient {
       version === 'v1' ? mapDagV1(dag) : mapDagV2(dag),
       'the DAG request',
     );
+  }
+
+  async listDags(
+    options: AirflowListDagsOptions,
+  ): Promise<AirflowPage<CrawlersDag>> {
+    const version = await this.getApiVersion();
+    const page = await this.http.json<Json>(version, {
+      method: 'GET',
+      path: '/dags',
+      query: {
+        limit: pageLimit(options.limit),
+        offset: options.offset,
+        // v1 takes one field, v2 a list: the same query string either way.
+        order_by: version === 'v1' ? 'dag_id' : ['dag_id'],
+      },
+    });
+    const map = version === 'v1' ? mapDagV1 : mapDagV2;
+    return {
+      items: (page.dags ?? []).map((d: Json) => map(d)),
+      totalEntries:
+        typeof page.total_entries === 'number' ? page.total_entries : 0,
+    };
+  }
+
+  async listRecentDagRuns(
+    options: AirflowListRecentDagRunsOptions,
+  ): Promise<AirflowPage<CrawlersDagRun>> {
+    const version = await this.getApiVersion();
+    const page = await this.http.json<Json>(version, {
+      method: 'GET',
+      path: '/dags/~/dagRuns',
+      query: {
+        limit: pageLimit(options.limit),
+        offset: options.offset,
+        order_by: version === 'v1' ? '-execution_date' : ['-run_after'],
+      },
+    });
+    const map = version === 'v1' ? mapDagRunV1 : mapDagRunV2;
+    return {
+      items: (page.dag_runs ?? []).map((r: Json) => map(r)),
+      totalEntries:
+        typeof page.total_entries === 'number' ? page.total_entries : 0,
+    };
   }
 
   async listDagRuns(

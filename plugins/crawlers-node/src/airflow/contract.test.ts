@@ -110,6 +110,8 @@ describeWithSpecs.each(['v1', 'v2'] as const)(
       });
       await client.getApiVersion();
       await client.getDag('shop-products');
+      await client.listDags({ limit: 100, offset: 0 });
+      await client.listRecentDagRuns({ limit: 100, offset: 0 });
       await client.listDagRuns('shop-products', { limit: 25, offset: 0 });
       await client.listDagRuns('shop-products', {
         limit: 10,

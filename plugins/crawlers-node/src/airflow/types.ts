@@ -121,6 +121,30 @@ export interface AirflowListDagRunsOptions {
 }
 
 /**
+ * Options of {@link AirflowInstanceClient.listDags}: one page of the instance's DAGs, ordered by DAG id.
+ *
+ * @public
+ */
+export interface AirflowListDagsOptions {
+  /** Page size, 1-100 (Airflow's default `maximum_page_limit` is 100). */
+  limit: number;
+  /** DAGs to skip. */
+  offset: number;
+}
+
+/**
+ * Options of {@link AirflowInstanceClient.listRecentDagRuns}: one page of the runs of every DAG, newest first.
+ *
+ * @public
+ */
+export interface AirflowListRecentDagRunsOptions {
+  /** Page size, 1-100. */
+  limit: number;
+  /** Runs to skip. */
+  offset: number;
+}
+
+/**
  * Options of {@link AirflowInstanceClient.getTaskLog}.
  *
  * @public
@@ -163,9 +187,22 @@ export interface AirflowInstanceClient {
   /** Probes the API version and, for \`password\` auth, obtains a JWT, so that the first user request does not wait for them. */
   warmUp(): Promise<void>;
   getDag(dagId: string): Promise<CrawlersDag>;
+  /**
+   * One page of the instance's active DAGs, ordered by DAG id (v1 and v2 `GET /dags`); callers page with `offset`
+   * until a page comes back empty or `totalEntries` is reached.
+   */
+  listDags(options: AirflowListDagsOptions): Promise<AirflowPage<CrawlersDag>>;
+  /** Runs of one DAG, newest first (by logical date on v1, by `run_after` on v2). */
   listDagRuns(
     dagId: string,
     options: AirflowListDagRunsOptions,
+  ): Promise<AirflowPage<CrawlersDagRun>>;
+  /**
+   * One page of the runs of every DAG (`GET /dags/~/dagRuns`), newest first in the order {@link
+   * AirflowInstanceClient.listDagRuns} uses for one DAG, so the first run seen of a DAG is its latest.
+   */
+  listRecentDagRuns(
+    options: AirflowListRecentDagRunsOptions,
   ): Promise<AirflowPage<CrawlersDagRun>>;
   /** All task instances of a run (follows pagination up to its bound). */
   listTaskInstances(

@@ -45,6 +45,14 @@ export interface FakeAirflowOptions {
   importErrorFiles?: string[];
   /** Extra tags per DAG id, e.g. the claim tag `backstage:component:default/shop` that confirms an entity's claim. */
   dagTags?: Record<string, string[]>;
+  /** Fields of a DAG's answer to override per DAG id (`description`, `has_import_errors`, `timetable_summary`, …). */
+  dagOverrides?: Record<string, Record<string, unknown>>;
+  /**
+   * The runs of a DAG, newest first, as field overrides of the run fixture (`state`, `start_date`, …); a DAG not
+   * listed has `runsPerDag` fixture runs. `GET /dags/~/dagRuns` lists the runs of every DAG by logical date
+   * (v1) or `run_after` (v2), newest first.
+   */
+  dagRuns?: Record<string, Array<Record<string, unknown>>>;
   /** v1: Basic credentials; v2: credentials for POST /auth/token. */
   credentials?: { username: string; password: string };
   /** Which key POST /auth/token answers with. */
@@ -67,8 +75,14 @@ export interface FakeAirflowState {
   triggered: unknown[];
 }
 
+/** Airflow's default `maximum_page_limit`: a larger `limit` is cut down to it. */
+const MAXIMUM_PAGE_LIMIT = 100;
+
 function paginate<T>(items: T[], url: URL, defaultLimit: number) {
-  const limit = Number(url.searchParams.get('limit') ?? defaultLimit);
+  const limit = Math.min(
+    Number(url.searchParams.get('limit') ?? defaultLimit),
+    MAXIMUM_PAGE_LIMIT,
+  );
   const offset = Number(url.searchParams.get('offset') ?? 0);
   return items.slice(offset, offset + limit);
 }
@@ -98,13 +112,29 @@ export function fakeAirflow(options: FakeAirflowOptions) {
     );
   const dagBody = (dagId: string) =>
     (v1 ? v1Dag : v2Dag)(dagId, {
+      ...options.dagOverrides?.[dagId],
       is_paused: state.paused.get(dagId) ?? false,
       tags: tagsOf(dagId),
     });
-  const runs = (dagId: string) =>
-    Array.from({ length: options.runsPerDag ?? 3 }, (_, i) =>
-      (v1 ? v1Run : v2Run)(dagId, i),
-    );
+  const runs = (dagId: string) => {
+    const given = options.dagRuns?.[dagId];
+    return given
+      ? given.map((overrides, i) =>
+          (v1 ? v1Run : v2Run)(dagId, given.length - 1 - i, overrides),
+        )
+      : Array.from({ length: options.runsPerDag ?? 3 }, (_, i) =>
+          (v1 ? v1Run : v2Run)(dagId, i),
+        );
+  };
+  /** Every DAG's runs, newest first by the key the client orders by. */
+  const allRuns = () => {
+    const key = v1 ? 'execution_date' : 'run_after';
+    return options.dags
+      .flatMap(runs)
+      .sort((a: Record<string, any>, b: Record<string, any>) =>
+        String(b[key] ?? '').localeCompare(String(a[key] ?? '')),
+      );
+  };
   const importErrors = (options.importErrorFiles ?? []).map((f, i) =>
     (v1 ? v1ImportError : v2ImportError)(i + 1, f),
   );
@@ -203,6 +233,26 @@ export function fakeAirflow(options: FakeAirflowOptions) {
       return HttpResponse.json({
         import_errors: paginate(importErrors, url, defaultLimit),
         total_entries: importErrors.length,
+      });
+    }
+    if (root === 'dags' && segments.length === 1 && request.method === 'GET') {
+      const all = [...options.dags].sort();
+      return HttpResponse.json({
+        dags: paginate(all, url, defaultLimit).map(dagBody),
+        total_entries: all.length,
+      });
+    }
+    if (
+      root === 'dags' &&
+      dagId === '~' &&
+      sub === 'dagRuns' &&
+      segments.length === 3 &&
+      request.method === 'GET'
+    ) {
+      const all = allRuns();
+      return HttpResponse.json({
+        dag_runs: paginate(all, url, defaultLimit),
+        total_entries: all.length,
       });
     }
     if (root !== 'dags' || !dagId) {

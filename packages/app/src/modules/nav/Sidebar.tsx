@@ -24,14 +24,16 @@ const SidebarLogo = () => (
   <Link
     to="/"
     underline="none"
-    aria-label="Home"
+    // the visible text is part of the accessible name (WCAG 2.5.3)
+    aria-label="Crawler Platform home"
     style={{
       display: 'flex',
       alignItems: 'center',
       gap: 8,
       height: 3 * sidebarConfig.logoHeight,
       marginLeft: 24,
-      color: 'inherit',
+      // the sidebar is dark in both themes: light text keeps the contrast (WCAG 1.4.3)
+      color: '#ffffff',
       fontWeight: 700,
     }}
   >

@@ -61,8 +61,10 @@ function selectImages(
 }
 
 /**
- * ECR over awsJson1_1: CreateRepository, DescribeRepositories, DescribeImages, ListImages, and the repository policy
- * (SetRepositoryPolicy, GetRepositoryPolicy, DeleteRepositoryPolicy).
+ * ECR over awsJson1_1: CreateRepository, DescribeRepositories, DescribeImages, ListImages, the repository policy
+ * (SetRepositoryPolicy, GetRepositoryPolicy, DeleteRepositoryPolicy), the repository settings
+ * (PutImageTagMutability, PutImageScanningConfiguration, PutLifecyclePolicy, GetLifecyclePolicy) and tags
+ * (ListTagsForResource, TagResource).
  */
 export function ecrModule(
   ecr: EcrService,
@@ -80,6 +82,9 @@ export function ecrModule(
       CreateRepository: ({ input: i }) => {
         ecr.createRepository(i.repositoryName, {
           imageTagMutability: i.imageTagMutability,
+          imageTagMutabilityExclusionFilters:
+            i.imageTagMutabilityExclusionFilters,
+          imageScanningConfiguration: i.imageScanningConfiguration,
           tags: i.tags,
         });
         return { repository: repository(i.repositoryName) };
@@ -112,6 +117,28 @@ export function ecrModule(
           imageDetails: p.items.map(im => imageDetail(repo, registryId, im)),
           nextToken: p.nextToken,
         };
+      },
+      PutImageTagMutability: ({ input: i }) =>
+        ecr.putImageTagMutability(
+          i.repositoryName,
+          i.imageTagMutability,
+          i.imageTagMutabilityExclusionFilters,
+        ),
+      PutImageScanningConfiguration: ({ input: i }) =>
+        ecr.putImageScanningConfiguration(
+          i.repositoryName,
+          i.imageScanningConfiguration,
+        ),
+      PutLifecyclePolicy: ({ input: i }) =>
+        ecr.putLifecyclePolicy(i.repositoryName, i.lifecyclePolicyText),
+      GetLifecyclePolicy: ({ input: i }) =>
+        ecr.getLifecyclePolicy(i.repositoryName),
+      ListTagsForResource: ({ input: i }) => ({
+        tags: ecr.listTags(i.resourceArn),
+      }),
+      TagResource: ({ input: i }) => {
+        ecr.tagResource(i.resourceArn, i.tags);
+        return {};
       },
       SetRepositoryPolicy: ({ input: i }) =>
         ecr.setRepositoryPolicy(i.repositoryName, i.policyText),

@@ -8,6 +8,15 @@ import type { StateStore } from '../../state/StateStore';
 import { AwsServiceError } from '../errors';
 import type { AwsAccount } from '../state';
 import { evaluatePolicies, parsePolicy, PolicyDecision } from '../iam/policy';
+import {
+  checkLifecyclePolicy,
+  checkMutability,
+  checkScanning,
+  checkTags,
+  EcrTagMutability,
+  EcrTagMutabilityFilter,
+  tagIsMutable,
+} from './settings';
 
 /** What the CodeBuild stand-in found when it built an image (see README "Image builds"). */
 export interface ImageRunRule {
@@ -30,7 +39,13 @@ export interface EcrImageRecord {
 export interface EcrRepositoryRecord {
   repositoryName: string;
   createdAt: string;
-  imageTagMutability: 'MUTABLE' | 'IMMUTABLE';
+  imageTagMutability: EcrTagMutability;
+  /** Tags (wildcards) exempt from `imageTagMutability` (the `*_WITH_EXCLUSION` settings). */
+  imageTagMutabilityExclusionFilters?: EcrTagMutabilityFilter[];
+  /** Whether images are scanned on push (recorded; no scan findings are modelled). */
+  scanOnPush?: boolean;
+  /** The lifecycle policy (PutLifecyclePolicy), if any; validated, not evaluated. */
+  lifecyclePolicyText?: string;
   images: EcrImageRecord[];
   tags?: Array<{ Key: string; Value: string }>;
   /** The repository policy (SetRepositoryPolicy), if any. */
@@ -41,6 +56,8 @@ export interface EcrRepositoryRecord {
 export interface EcrState {
   ecr: Record<string, EcrRepositoryRecord>;
 }
+
+export type { EcrTagMutability, EcrTagMutabilityFilter } from './settings';
 
 const ECR_NAME =
   /^(?=.{2,256}$)((?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*)$/;
@@ -77,7 +94,13 @@ export class EcrService {
       repositoryUri: this.repositoryUri(repo),
       createdAt: r.createdAt,
       imageTagMutability: r.imageTagMutability,
-      imageScanningConfiguration: { scanOnPush: false },
+      ...(r.imageTagMutabilityExclusionFilters
+        ? {
+            imageTagMutabilityExclusionFilters:
+              r.imageTagMutabilityExclusionFilters,
+          }
+        : {}),
+      imageScanningConfiguration: { scanOnPush: Boolean(r.scanOnPush) },
       encryptionConfiguration: { encryptionType: 'AES256' },
     };
   }
@@ -86,7 +109,9 @@ export class EcrService {
     repo: string | undefined,
     options: {
       imageTagMutability?: string;
-      tags?: Array<{ Key: string; Value: string }>;
+      imageTagMutabilityExclusionFilters?: unknown;
+      imageScanningConfiguration?: unknown;
+      tags?: unknown;
     } = {},
   ) {
     if (!repo || !ECR_NAME.test(repo)) {
@@ -101,19 +126,21 @@ export class EcrService {
         `The repository with name '${repo}' already exists in the registry with id '${this.account.accountId}'`,
       );
     }
-    const mutability = options.imageTagMutability ?? 'MUTABLE';
-    if (mutability !== 'MUTABLE' && mutability !== 'IMMUTABLE') {
-      throw new AwsServiceError(
-        'InvalidParameterException',
-        `Invalid parameter at 'imageTagMutability' failed to satisfy constraint: 'Member must satisfy enum value set: [MUTABLE, IMMUTABLE]'`,
-      );
-    }
+    const mutability = checkMutability(
+      options.imageTagMutability,
+      options.imageTagMutabilityExclusionFilters,
+    );
+    const tags = checkTags(options.tags);
     this.store.state.ecr[repo] = {
       repositoryName: repo,
       createdAt: this.store.now().toISOString(),
-      imageTagMutability: mutability,
+      imageTagMutability: mutability.imageTagMutability,
+      ...(mutability.filters
+        ? { imageTagMutabilityExclusionFilters: mutability.filters }
+        : {}),
+      scanOnPush: checkScanning(options.imageScanningConfiguration),
       images: [],
-      tags: options.tags,
+      tags: tags.length ? tags : undefined,
     };
     this.store.changed();
     return this.describe(repo);
@@ -168,7 +195,7 @@ export class EcrService {
         .digest('hex')}`;
     const holder = r.images.find(i => i.imageTags.includes(tag));
     if (holder && holder.imageDigest !== digest) {
-      if (r.imageTagMutability === 'IMMUTABLE') {
+      if (!tagIsMutable(r, tag)) {
         throw new AwsServiceError(
           'ImageTagAlreadyExistsException',
           `The image tag '${tag}' already exists in the '${repo}' repository and cannot be overwritten because the repository is immutable.`,
@@ -243,6 +270,90 @@ export class EcrService {
     delete this.requireRepository(repo).policyText;
     this.store.changed();
     return this.policyView(repo, policyText);
+  }
+
+  /** PutImageTagMutability. */
+  putImageTagMutability(repo: string, mutability: unknown, filters: unknown) {
+    const r = this.requireRepository(repo);
+    const checked = checkMutability(mutability, filters);
+    r.imageTagMutability = checked.imageTagMutability;
+    if (checked.filters) {
+      r.imageTagMutabilityExclusionFilters = checked.filters;
+    } else {
+      delete r.imageTagMutabilityExclusionFilters;
+    }
+    this.store.changed();
+    return {
+      registryId: this.account.accountId,
+      repositoryName: repo,
+      imageTagMutability: r.imageTagMutability,
+      imageTagMutabilityExclusionFilters: r.imageTagMutabilityExclusionFilters,
+    };
+  }
+
+  /** PutImageScanningConfiguration. */
+  putImageScanningConfiguration(repo: string, configuration: unknown) {
+    const r = this.requireRepository(repo);
+    r.scanOnPush = checkScanning(configuration);
+    this.store.changed();
+    return {
+      registryId: this.account.accountId,
+      repositoryName: repo,
+      imageScanningConfiguration: { scanOnPush: r.scanOnPush },
+    };
+  }
+
+  /** PutLifecyclePolicy: the document is checked against ECR's lifecycle grammar (rules are not evaluated). */
+  putLifecyclePolicy(repo: string, text: unknown) {
+    const r = this.requireRepository(repo);
+    r.lifecyclePolicyText = checkLifecyclePolicy(text);
+    this.store.changed();
+    return {
+      registryId: this.account.accountId,
+      repositoryName: repo,
+      lifecyclePolicyText: r.lifecyclePolicyText,
+    };
+  }
+
+  /** GetLifecyclePolicy (LifecyclePolicyNotFoundException without one). */
+  getLifecyclePolicy(repo: string) {
+    const text = this.requireRepository(repo).lifecyclePolicyText;
+    if (!text) {
+      throw new AwsServiceError(
+        'LifecyclePolicyNotFoundException',
+        `Lifecycle policy does not exist for the repository with name '${repo}' in the registry with id '${this.account.accountId}'`,
+      );
+    }
+    return {
+      registryId: this.account.accountId,
+      repositoryName: repo,
+      lifecyclePolicyText: text,
+    };
+  }
+
+  /** ListTagsForResource of a repository ARN. */
+  listTags(resourceArn: unknown): Array<{ Key: string; Value: string }> {
+    return this.requireRepository(this.repositoryOfArn(resourceArn)).tags ?? [];
+  }
+
+  /** TagResource: adds or overwrites tags on a repository ARN. */
+  tagResource(resourceArn: unknown, tags: unknown): void {
+    const r = this.requireRepository(this.repositoryOfArn(resourceArn));
+    const merged = new Map((r.tags ?? []).map(t => [t.Key, t.Value]));
+    for (const t of checkTags(tags)) merged.set(t.Key, t.Value);
+    r.tags = checkTags([...merged].map(([Key, Value]) => ({ Key, Value })));
+    this.store.changed();
+  }
+
+  private repositoryOfArn(resourceArn: unknown): string {
+    const prefix = `arn:aws:ecr:${this.account.region}:${this.account.accountId}:repository/`;
+    if (typeof resourceArn !== 'string' || !resourceArn.startsWith(prefix)) {
+      throw new AwsServiceError(
+        'InvalidParameterException',
+        `Invalid parameter at 'resourceArn' failed to satisfy constraint: 'Invalid ARN'`,
+      );
+    }
+    return resourceArn.slice(prefix.length);
   }
 
   /**

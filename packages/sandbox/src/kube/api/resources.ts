@@ -147,11 +147,19 @@ function patch(r: KubeRequest, rt: Route) {
         'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
       );
     }
+    const dryRun = r.url.searchParams.get('dryRun');
+    if (dryRun !== null && dryRun !== 'All') {
+      throw badRequest(
+        `Unsupported value: "${dryRun}": supported values: "All"`,
+      );
+    }
     const existed = kube.exists(rt.resource, rt.namespace, name);
     sendJson(
       r.res,
       existed ? 200 : 201,
-      kube.apply(rt.resource, rt.namespace, name, body),
+      kube.apply(rt.resource, rt.namespace, name, body, {
+        dryRun: dryRun === 'All',
+      }),
     );
   } else if (type === 'json') {
     sendJson(r.res, 200, kube.jsonPatch(rt.resource, rt.namespace, name, body));

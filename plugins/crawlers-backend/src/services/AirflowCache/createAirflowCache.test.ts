@@ -16,6 +16,9 @@ const ttls = {
   gitSync: 10_000,
   repositoryHead: 10_000,
   repositoryHistory: 86_400_000,
+  clusterConfig: 30_000,
+  logs: 15_000,
+  aws: 60_000,
   stale: 86_400_000,
 };
 

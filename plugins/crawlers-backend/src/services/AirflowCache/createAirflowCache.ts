@@ -23,6 +23,9 @@ export interface AirflowCacheTtls {
   pods: number;
   namespaces: number;
   gitSync: number;
+  clusterConfig: number;
+  logs: number;
+  aws: number;
   repositoryHead: number;
   repositoryHistory: number;
   /** How long the last good value is kept for stale-on-error. */

@@ -20,8 +20,10 @@ export interface CachedResult<T> {
 
 /**
  * Kinds of cached upstream answers, each with its own TTL: Airflow (`dag`, `runs`, `taskInstances`,
- * `importErrors`), Kubernetes (`pods` for pod and event lists, `namespaces`, `gitSync` for git-sync pods and logs) and
- * CodeCommit (`repositoryHead` for branch heads, `repositoryHistory` for commits and differences, which never change).
+ * `importErrors`), Kubernetes (`pods` for pod and event lists, `namespaces`, `gitSync` for git-sync pods and logs,
+ * `clusterConfig` for Roles, RoleBindings and the pod template), container and task logs the diagnosis reads (`logs`),
+ * AWS (`aws`: Fargate profiles, route tables, VPC endpoints, IAM role and ECR repository policies) and CodeCommit
+ * (`repositoryHead` for branch heads, `repositoryHistory` for commits and differences, which never change).
  */
 export type AirflowResourceKind =
   | 'dag'
@@ -31,6 +33,9 @@ export type AirflowResourceKind =
   | 'pods'
   | 'namespaces'
   | 'gitSync'
+  | 'clusterConfig'
+  | 'logs'
+  | 'aws'
   | 'repositoryHead'
   | 'repositoryHistory';
 

@@ -36,7 +36,13 @@ import {
   kubeStatusCode,
   toKubeSectionError,
 } from './kubeApi';
-import { eventsByPod, EventRecord, PodRecord, toCrawlersPod } from './pods';
+import {
+  eventsByPod,
+  EventRecord,
+  PodDetails,
+  PodRecord,
+  toCrawlersPod,
+} from './pods';
 import {
   BoundedList,
   createKubeReads,
@@ -45,7 +51,9 @@ import {
 } from './reads';
 import type {
   CrawlerKubernetesLimits,
+  CrawlerKubernetesReadScope,
   CrawlerKubernetesService,
+  CrawlerPodsRead,
 } from './types';
 
 /** A Kubernetes namespace name (RFC 1123 label). */
@@ -112,10 +120,8 @@ export function createCrawlerKubernetesService(
   const reads = createKubeReads(options);
   const getGitSync = createGitSyncReader({
     reads,
-    cache,
     history: options.history,
     claims: options.claims,
-    crawlerAirflow,
     limits,
     clusterRegion: options.clusterRegion ?? (() => undefined),
     now,
@@ -177,10 +183,11 @@ export function createCrawlerKubernetesService(
     return { labels, errors };
   }
 
-  async function listPods(
+  async function readPods(
     target: CrawlerTarget,
-  ): Promise<CrawlersPodsResponse> {
-    const ctx: KubeContext = reads.context(target);
+    scope?: CrawlerKubernetesReadScope,
+  ): Promise<CrawlerPodsRead> {
+    const ctx: KubeContext = reads.context(target, scope);
     const ns = crawlerNamespace(target);
     const base: CrawlersPodsResponse = {
       entityRef: target.entityRef,
@@ -197,8 +204,9 @@ export function createCrawlerKubernetesService(
       stale: false,
       errors: [],
     };
+    const details = new Map<string, PodDetails | undefined>();
     if (ctx.error) {
-      return { ...base, errors: [ctx.error] };
+      return { response: { ...base, errors: [ctx.error] }, details };
     }
     const { kube, access } = ctx;
     const all = dagLabels(target);
@@ -213,7 +221,7 @@ export function createCrawlerKubernetesService(
       workerPods,
       workerEvents,
     ] = await Promise.all([
-      crawlerAirflow.checkDagClaims(target),
+      reads.dagClaims(ctx, target),
       'name' in ns ? reads.namespace(ctx, ns.name) : undefined,
       'name' in ns
         ? reads.pods(ctx, ns.name, `kubernetes_pod_operator=True,${selector}`)
@@ -313,19 +321,23 @@ export function createCrawlerKubernetesService(
           continue;
         }
         seen.add(key);
+        details.set(key, record.details);
         pods.push(toCrawlersPod(record, dagId, byPod, now()));
       }
     }
     pods.sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? ''));
     const used = [...lists.map(l => l.result), workerEvents, ownEvents, nsRead];
     return {
-      ...base,
-      namespaceClaim,
-      pods,
-      truncated,
-      fetchedAt: oldest(used),
-      stale: used.some(r => r?.stale),
-      errors,
+      response: {
+        ...base,
+        namespaceClaim,
+        pods,
+        truncated,
+        fetchedAt: oldest(used),
+        stale: used.some(r => r?.stale),
+        errors,
+      },
+      details,
     };
   }
 
@@ -482,5 +494,10 @@ export function createCrawlerKubernetesService(
     };
   }
 
-  return { listPods, cleanupPods, getGitSync };
+  return {
+    listPods: async (target, scope) => (await readPods(target, scope)).response,
+    readPods,
+    cleanupPods,
+    getGitSync,
+  };
 }

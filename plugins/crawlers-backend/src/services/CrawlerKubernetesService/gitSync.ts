@@ -21,11 +21,8 @@ import {
   parseCodeCommitRemote,
   resolveCodeCommitLocation,
 } from '@crawler-platform/plugin-crawlers-node';
-import type { AirflowCache, CachedResult } from '../AirflowCache';
-import type {
-  CrawlerAirflowService,
-  CrawlerTarget,
-} from '../CrawlerAirflowService';
+import type { CachedResult } from '../AirflowCache';
+import type { CrawlerTarget } from '../CrawlerAirflowService';
 import {
   decidePodState,
   gitSyncPodOf,
@@ -38,7 +35,10 @@ import {
 import { toAwsSectionError } from './awsErrors';
 import { toKubeSectionError } from './kubeApi';
 import type { KubeContext, KubeReads } from './reads';
-import type { CrawlerKubernetesLimits } from './types';
+import type {
+  CrawlerKubernetesLimits,
+  CrawlerKubernetesReadScope,
+} from './types';
 
 /** Commits walked back from the head (first parents) to find the oldest one not yet synced. */
 export const MAX_BEHIND_WALK = 10;
@@ -68,10 +68,8 @@ const locationKey = (l: CodeCommitRepositoryLocation) =>
 /** Options of {@link createGitSyncReader}. */
 export interface GitSyncReaderOptions {
   reads: KubeReads;
-  cache: AirflowCache;
   history: DagRepositoryHistory;
   claims: CrawlerClaimService;
-  crawlerAirflow: CrawlerAirflowService;
   limits: CrawlerKubernetesLimits;
   clusterRegion: (cluster: string) => string | undefined;
   now: () => number;
@@ -79,8 +77,7 @@ export interface GitSyncReaderOptions {
 
 /** Reads git-sync's state for a target: pods, logs, the branch head in CodeCommit, and what changed in between. */
 export function createGitSyncReader(options: GitSyncReaderOptions) {
-  const { reads, cache, history, claims, crawlerAirflow, limits, now } =
-    options;
+  const { reads, history, claims, limits, now } = options;
 
   /** The followed branch of a pod's settings, or why its head cannot be read. */
   function followed(
@@ -124,12 +121,13 @@ export function createGitSyncReader(options: GitSyncReaderOptions) {
   }
 
   async function readCommit(
-    client: string,
+    ctx: Ready,
     location: CodeCommitRepositoryLocation,
     commitId: string,
   ): Promise<CachedResult<DagRepositoryCommit>> {
-    const result = await cache.read(
-      { instance: client },
+    const result = await reads.cached(
+      ctx,
+      { instance: ctx.client.name },
       'repositoryHistory',
       `commit:${locationKey(location)}:${commitId}`,
       async () => asJson(await history.getCommit(location, commitId)),
@@ -137,23 +135,27 @@ export function createGitSyncReader(options: GitSyncReaderOptions) {
     return result as unknown as CachedResult<DagRepositoryCommit>;
   }
 
-  /** The head commit id of a branch; its commit (for the committer time) is fetched right after, in the background. */
-  async function readHead(
-    client: string,
+  /**
+   * The head commit id of a branch. When the head is fetched from CodeCommit, its commit (for the committer time) is
+   * fetched right after, in the background; a head read from the cache has its commit cached already.
+   */
+  function readHead(
+    ctx: Ready,
     location: CodeCommitRepositoryLocation,
     branch: string,
   ): Promise<CachedResult<string>> {
-    const result = await cache.read(
-      { instance: client },
+    return reads.cached(
+      ctx,
+      { instance: ctx.client.name },
       'repositoryHead',
       `head:${locationKey(location)}:${branch}`,
-      async () => history.getBranchCommitId(location, branch),
+      async () => {
+        const head = await history.getBranchCommitId(location, branch);
+        // Never rejects; the read of the same commit by this request joins it.
+        void readCommit(ctx, location, head);
+        return head;
+      },
     );
-    if (result.value) {
-      // Never rejects; a later read of the same commit joins it or finds it cached.
-      void readCommit(client, location, result.value);
-    }
-    return result;
   }
 
   /** The crawler's DAG files in the repository: from its claimed DAGs' fileloc, and its named files that hold. */
@@ -169,7 +171,7 @@ export function createGitSyncReader(options: GitSyncReaderOptions) {
       ...airflowConfigDefaults.dagRepository,
     };
     const [dags, files] = await Promise.all([
-      crawlerAirflow.checkDagClaims(target),
+      reads.dagClaims(ctx, target),
       claims.checkDagFiles(ctx.client, target.entityRef, target.dagFiles),
     ]);
     const paths = new Set<string>();
@@ -214,8 +216,9 @@ export function createGitSyncReader(options: GitSyncReaderOptions) {
     // The differences of each DAG file are read alongside the walk.
     const diffs = Promise.all(
       dagFiles.map(path =>
-        cache
-          .read(
+        reads
+          .cached(
+            ctx,
             { instance: client },
             'repositoryHistory',
             `diff:${locationKey(location)}:${synced}:${head}:${path}`,
@@ -233,7 +236,7 @@ export function createGitSyncReader(options: GitSyncReaderOptions) {
     let oldestUnsynced: DagRepositoryCommit | undefined;
     let commits: number | null = null;
     for (let walked = 0; walked < MAX_BEHIND_WALK; walked++) {
-      const result = await readCommit(client, location, cursor);
+      const result = await readCommit(ctx, location, cursor);
       if (!result.value) {
         errors.push(
           toAwsSectionError(
@@ -314,7 +317,7 @@ export function createGitSyncReader(options: GitSyncReaderOptions) {
         clusterRegion: options.clusterRegion(ready.kube.cluster),
       });
       if (resolved) {
-        void readHead(ready.client.name, resolved.location, configured.branch);
+        void readHead(ready, resolved.location, configured.branch);
       }
     }
     const [podsResult, eventsResult, dagFiles] = await Promise.all([
@@ -357,7 +360,7 @@ export function createGitSyncReader(options: GitSyncReaderOptions) {
         const [logResult, headResult] = await Promise.all([
           reads.gitSyncLog(ready, record),
           'location' in follow
-            ? readHead(ready.client.name, follow.location, follow.branch)
+            ? readHead(ready, follow.location, follow.branch)
             : undefined,
         ]);
         track(session, logResult);
@@ -452,11 +455,7 @@ export function createGitSyncReader(options: GitSyncReaderOptions) {
     // Commits never change (kept for staleTtlMs): they do not count for fetchedAt. The head commit is the first
     // step of the walk below, so both share one GetCommit.
     const headCommit = compared
-      ? readCommit(
-          session.ready.client.name,
-          compared.location,
-          compared.commit,
-        )
+      ? readCommit(session.ready, compared.location, compared.commit)
       : undefined;
     let behind: CrawlersGitSyncBehind | null = null;
     if (compared && chosen.state.state === 'behind' && log?.syncedCommit) {
@@ -501,8 +500,9 @@ export function createGitSyncReader(options: GitSyncReaderOptions) {
 
   return async function getGitSync(
     target: CrawlerTarget,
+    scope?: CrawlerKubernetesReadScope,
   ): Promise<CrawlersGitSyncResponse> {
-    const ctx = reads.context(target);
+    const ctx = reads.context(target, scope);
     const base: CrawlersGitSyncResponse = {
       entityRef: target.entityRef,
       instance: ctx.client.name,

@@ -4,7 +4,14 @@
  */
 export { createCrawlerKubernetesService } from './createCrawlerKubernetesService';
 export type { CrawlerKubernetesServiceOptions } from './createCrawlerKubernetesService';
+export { createKubeReadScope } from './types';
 export type {
   CrawlerKubernetesLimits,
+  CrawlerKubernetesReadScope,
   CrawlerKubernetesService,
+  CrawlerPodsRead,
 } from './types';
+export type { PodDetails } from './pods';
+export { kubeStatusCode, toKubeSectionError } from './kubeApi';
+export { toAwsSectionError } from './awsErrors';
+export type { KubeContext, KubeReads } from './reads';

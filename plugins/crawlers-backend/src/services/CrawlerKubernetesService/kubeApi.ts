@@ -5,7 +5,12 @@
 import { isError } from '@backstage/errors';
 import type { CrawlersUpstreamError } from '@crawler-platform/plugin-crawlers-common';
 import type { CrawlersClusterClient } from '@crawler-platform/plugin-crawlers-node';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import {
+  ApiConstructor,
+  ApiType,
+  CoreV1Api,
+  KubeConfig,
+} from '@kubernetes/client-node';
 
 /** Longest upstream message put in a section error. */
 const MAX_MESSAGE_LENGTH = 500;
@@ -25,51 +30,66 @@ export interface KubeAccess {
   cluster: string;
   /** Runs one call against the cluster's CoreV1Api; rejects with {@link KubernetesTimeoutError} after the timeout. */
   call<T>(fn: (core: CoreV1Api) => Promise<T>): Promise<T>;
+  /** The same against another API group's client (e.g. `RbacAuthorizationV1Api`). */
+  callApi<A extends ApiType, T>(
+    api: ApiConstructor<A>,
+    fn: (client: A) => Promise<T>,
+  ): Promise<T>;
 }
 
-const apis = new WeakMap<KubeConfig, CoreV1Api>();
+const apis = new WeakMap<KubeConfig, Map<unknown, ApiType>>();
 
 /** Builds {@link KubeAccess} over a cluster client of `crawlersClusterServiceRef`. */
 export function kubeAccess(
   client: CrawlersClusterClient,
   timeoutMs: number,
 ): KubeAccess {
+  async function callApi<A extends ApiType, T>(
+    api: ApiConstructor<A>,
+    fn: (client: A) => Promise<T>,
+  ): Promise<T> {
+    let kc: KubeConfig;
+    try {
+      kc = await client.kubeConfig();
+    } catch (error) {
+      throw new ClusterCredentialsError(
+        `Could not get credentials for cluster "${client.name}": ${
+          isError(error) ? error.message : String(error)
+        }`,
+      );
+    }
+    let clients = apis.get(kc);
+    if (!clients) {
+      clients = new Map();
+      apis.set(kc, clients);
+    }
+    let made = clients.get(api) as A | undefined;
+    if (!made) {
+      made = kc.makeApiClient(api);
+      clients.set(api, made);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new KubernetesTimeoutError(
+              `The Kubernetes API of cluster "${client.name}" did not answer within ${timeoutMs} ms (crawlers.kubernetes.timeoutMs)`,
+            ),
+          ),
+        timeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([fn(made), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
   return {
     cluster: client.name,
-    async call(fn) {
-      let kc: KubeConfig;
-      try {
-        kc = await client.kubeConfig();
-      } catch (error) {
-        throw new ClusterCredentialsError(
-          `Could not get credentials for cluster "${client.name}": ${
-            isError(error) ? error.message : String(error)
-          }`,
-        );
-      }
-      let core = apis.get(kc);
-      if (!core) {
-        core = kc.makeApiClient(CoreV1Api);
-        apis.set(kc, core);
-      }
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () =>
-            reject(
-              new KubernetesTimeoutError(
-                `The Kubernetes API of cluster "${client.name}" did not answer within ${timeoutMs} ms (crawlers.kubernetes.timeoutMs)`,
-              ),
-            ),
-          timeoutMs,
-        );
-      });
-      try {
-        return await Promise.race([fn(core), timeout]);
-      } finally {
-        clearTimeout(timer);
-      }
-    },
+    call: fn => callApi(CoreV1Api, fn),
+    callApi,
   };
 }
 

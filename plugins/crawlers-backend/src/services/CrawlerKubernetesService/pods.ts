@@ -45,6 +45,54 @@ export interface PodRecord
   /** A problem read from the pod's status alone (events may add one later). */
   statusProblem: string | null;
   deleting: boolean;
+  /** Spec and status parts the diagnosis reads (absent from entries cached before it existed). */
+  details?: PodDetails;
+}
+
+/** The parts of a pod's spec and status the diagnosis needs beyond what the pods route shows. */
+export interface PodDetails {
+  /** The `PodScheduled` condition. */
+  scheduled: {
+    status: string;
+    reason: string | null;
+    message: string | null;
+  } | null;
+  volumes: string[];
+  /** Volume names mounted per container (init containers included). */
+  volumeMounts: Record<string, string[]>;
+  serviceAccountName: string | null;
+  imagePullSecrets: string[];
+  labels: Record<string, string>;
+}
+
+/** The diagnosis details of a pod. */
+export function podDetails(pod: V1Pod): PodDetails {
+  const scheduled = pod.status?.conditions?.find(
+    c => c.type === 'PodScheduled',
+  );
+  const mounts: Record<string, string[]> = {};
+  for (const c of [
+    ...(pod.spec?.initContainers ?? []),
+    ...(pod.spec?.containers ?? []),
+  ]) {
+    mounts[c.name] = (c.volumeMounts ?? []).map(m => m.name);
+  }
+  return {
+    scheduled: scheduled
+      ? {
+          status: scheduled.status,
+          reason: scheduled.reason ?? null,
+          message: scheduled.message ?? null,
+        }
+      : null,
+    volumes: (pod.spec?.volumes ?? []).map(v => v.name),
+    volumeMounts: mounts,
+    serviceAccountName: pod.spec?.serviceAccountName ?? null,
+    imagePullSecrets: (pod.spec?.imagePullSecrets ?? [])
+      .map(s => s.name ?? '')
+      .filter(Boolean),
+    labels: pod.metadata?.labels ?? {},
+  };
 }
 
 /** An event as cached, with the pod it is about. */
@@ -298,6 +346,7 @@ export function podRecord(pod: V1Pod): PodRecord {
     problemReason: null,
     statusProblem: statusProblemOf(pod, containers),
     deleting: !!pod.metadata?.deletionTimestamp,
+    details: podDetails(pod),
   };
 }
 
@@ -362,6 +411,7 @@ export function toCrawlersPod(
     dagLabel: _label,
     statusProblem,
     deleting: _deleting,
+    details: _details,
     ...rest
   } = record;
   const own =

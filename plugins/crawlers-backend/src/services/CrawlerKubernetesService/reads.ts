@@ -11,12 +11,25 @@ import type {
   CrawlersClusterService,
 } from '@crawler-platform/plugin-crawlers-node';
 import { parseGitSyncLog } from '@crawler-platform/plugin-crawlers-node';
-import type { AirflowCache, CachedResult } from '../AirflowCache';
-import type { CrawlerTarget } from '../CrawlerAirflowService';
+import type {
+  AirflowCache,
+  AirflowCacheScope,
+  AirflowResourceKind,
+  CachedResult,
+} from '../AirflowCache';
+import type {
+  CrawlerAirflowService,
+  CrawlerDagClaimResult,
+  CrawlerTarget,
+} from '../CrawlerAirflowService';
 import { GitSyncPodRecord, gitSyncPodRecord } from './gitSyncState';
 import { KubeAccess, kubeAccess, kubeStatusCode } from './kubeApi';
 import { EventRecord, eventRecord, iso, PodRecord, podRecord } from './pods';
-import type { CrawlerKubernetesLimits } from './types';
+import {
+  createKubeReadScope,
+  CrawlerKubernetesLimits,
+  CrawlerKubernetesReadScope,
+} from './types';
 
 /** Where a target's Airflow runs, or why that is not known. */
 export type KubeContext =
@@ -24,12 +37,15 @@ export type KubeContext =
       client: AirflowInstanceClient;
       kube: AirflowKubernetesConfig;
       access: KubeAccess;
+      /** The request's shared reads. */
+      scope: CrawlerKubernetesReadScope;
       error?: undefined;
     }
   | {
       client: AirflowInstanceClient;
       kube?: AirflowKubernetesConfig;
       access?: undefined;
+      scope?: undefined;
       error: CrawlersUpstreamError;
     };
 
@@ -62,17 +78,54 @@ const fromJson = <T>(result: CachedResult<JsonValue>) =>
 export const namespaceGroup = (cluster: string, namespace: string) =>
   `ns:${cluster}/${namespace}`;
 
+/**
+ * Runs `read` once per key in a request's scope; later callers of the request share its answer (reads that never
+ * reject: cache reads and claim checks, whose failures are part of their answer).
+ */
+function sharedRead<T>(
+  scope: CrawlerKubernetesReadScope,
+  key: string,
+  read: () => Promise<T>,
+): Promise<T> {
+  let pending = scope.reads.get(key) as Promise<T> | undefined;
+  if (!pending) {
+    pending = read();
+    scope.reads.set(key, pending);
+  }
+  return pending;
+}
+
 /** The Kubernetes reads of the crawlers backend, each cached and coalesced. */
 export function createKubeReads(options: {
   airflow: AirflowService;
+  crawlerAirflow: CrawlerAirflowService;
   clusters: CrawlersClusterService;
   cache: AirflowCache;
   limits: CrawlerKubernetesLimits;
   timeoutMs: number;
 }) {
-  const { airflow, clusters, cache, limits, timeoutMs } = options;
+  const { airflow, crawlerAirflow, clusters, cache, limits, timeoutMs } =
+    options;
 
-  function context(target: CrawlerTarget): KubeContext {
+  /** A cache read made once per request (`ctx.scope`), however many of its sections need it. */
+  function cached<T extends JsonValue>(
+    ctx: Ready,
+    scope: AirflowCacheScope,
+    kind: AirflowResourceKind,
+    key: string,
+    fetch: () => Promise<T>,
+  ): Promise<CachedResult<T>> {
+    return sharedRead(
+      ctx.scope,
+      JSON.stringify([scope.instance, scope.dagId, scope.group, kind, key]),
+      () => cache.read(scope, kind, key, fetch),
+    );
+  }
+
+  function context(
+    target: CrawlerTarget,
+    scope: CrawlerKubernetesReadScope = createKubeReadScope(),
+  ): KubeContext {
     const client = airflow.getInstance(target.instance);
     const kube = client.config.kubernetes;
     if (!kube) {
@@ -90,6 +143,7 @@ export function createKubeReads(options: {
         client,
         kube,
         access: kubeAccess(clusters.getCluster(kube.cluster), timeoutMs),
+        scope,
       };
     } catch (error) {
       return {
@@ -146,6 +200,17 @@ export function createKubeReads(options: {
 
   return {
     context,
+    cached,
+
+    /** The target's DAG claims as the cache has them, checked once per request. */
+    dagClaims(
+      ctx: Ready,
+      target: CrawlerTarget,
+    ): Promise<CrawlerDagClaimResult[]> {
+      return sharedRead(ctx.scope, `claims:${target.entityRef}`, () =>
+        crawlerAirflow.checkDagClaims(target),
+      );
+    },
 
     /** The Namespace (claim check); `fresh` skips the cache (for writes). */
     async namespace(
@@ -164,7 +229,8 @@ export function createKubeReads(options: {
         );
       }
       return fromJson<NamespaceRead>(
-        await cache.read(
+        await cached(
+          ctx,
           { instance: ctx.client.name },
           'namespaces',
           `${ctx.access.cluster}/${name}`,
@@ -191,7 +257,8 @@ export function createKubeReads(options: {
         );
       }
       return fromJson<BoundedList<PodRecord>>(
-        await cache.read(
+        await cached(
+          ctx,
           {
             instance: ctx.client.name,
             group: namespaceGroup(ctx.access.cluster, namespace),
@@ -209,7 +276,8 @@ export function createKubeReads(options: {
       namespace: string,
     ): Promise<CachedResult<BoundedList<EventRecord>>> {
       return fromJson<BoundedList<EventRecord>>(
-        await cache.read(
+        await cached(
+          ctx,
           {
             instance: ctx.client.name,
             group: namespaceGroup(ctx.access.cluster, namespace),
@@ -243,7 +311,8 @@ export function createKubeReads(options: {
     ): Promise<CachedResult<BoundedList<GitSyncPodRecord>>> {
       const { namespace, release } = ctx.kube;
       return fromJson<BoundedList<GitSyncPodRecord>>(
-        await cache.read(
+        await cached(
+          ctx,
           { instance: ctx.client.name },
           'gitSync',
           `pods:${ctx.access.cluster}/${namespace}/${release}`,
@@ -307,7 +376,8 @@ export function createKubeReads(options: {
           }),
         );
       return fromJson<GitSyncLogRead>(
-        await cache.read(
+        await cached(
+          ctx,
           { instance: ctx.client.name },
           'gitSync',
           `log:${ctx.access.cluster}/${ctx.kube.namespace}/${record.name}/${

@@ -5,7 +5,10 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { isError } from '@backstage/errors';
 import type {
+  CrawlersAirflowResponse,
+  CrawlersFindingSeverity,
   CrawlersOverviewDag,
+  CrawlersOverviewDiagnosis,
   CrawlersOverviewGitSync,
   CrawlersOverviewPods,
   CrawlersOverviewResponse,
@@ -16,7 +19,14 @@ import type {
   CrawlerAirflowService,
   CrawlerTarget,
 } from '../CrawlerAirflowService';
-import type { CrawlerKubernetesService } from '../CrawlerKubernetesService';
+import {
+  createKubeReadScope,
+  CrawlerKubernetesService,
+} from '../CrawlerKubernetesService';
+import type { CrawlerDiagnosisService } from '../CrawlerDiagnosisService';
+
+/** Findings the overview shows. */
+export const TOP_FINDINGS = 3;
 
 /** The overview of a crawler: what its owners look at first. */
 export interface CrawlerOverviewService {
@@ -68,17 +78,31 @@ export function createCrawlerOverviewService(options: {
   airflow: AirflowService;
   crawlerAirflow: CrawlerAirflowService;
   crawlerKubernetes: CrawlerKubernetesService;
+  crawlerDiagnosis: CrawlerDiagnosisService;
   logger: LoggerService;
 }): CrawlerOverviewService {
-  const { airflow, crawlerAirflow, crawlerKubernetes, logger } = options;
+  const {
+    airflow,
+    crawlerAirflow,
+    crawlerKubernetes,
+    crawlerDiagnosis,
+    logger,
+  } = options;
   return {
     async getOverview(target) {
       const instance = airflow.getInstance(target.instance).name;
-      const [dags, gitSync, pods] = await Promise.all([
+      // The git-sync, pods and diagnosis sections share their identical reads (the Airflow namespace's events, the DAG
+      // claims, git-sync, the pods), and the diagnosis reads the Airflow section's answer.
+      const kubeReads = createKubeReadScope();
+      const airflowOverview: Promise<CrawlersAirflowResponse> =
+        crawlerAirflow.getOverview(target);
+      // Handled by both sections; never an unhandled rejection when one of them has not awaited it yet.
+      airflowOverview.catch(() => undefined);
+      const [dags, gitSync, pods, diagnosis] = await Promise.all([
         section(
           'airflow',
           logger,
-          () => crawlerAirflow.getOverview(target),
+          () => airflowOverview,
           (a): CrawlersOverviewSection<CrawlersOverviewDag[]> => {
             const times = a.dags
               .map(d => d.fetchedAt)
@@ -105,7 +129,7 @@ export function createCrawlerOverviewService(options: {
         section(
           'gitSync',
           logger,
-          () => crawlerKubernetes.getGitSync(target),
+          () => crawlerKubernetes.getGitSync(target, kubeReads),
           (g): CrawlersOverviewSection<CrawlersOverviewGitSync> => ({
             data: {
               state: g.state,
@@ -124,7 +148,7 @@ export function createCrawlerOverviewService(options: {
         section(
           'pods',
           logger,
-          () => crawlerKubernetes.listPods(target),
+          () => crawlerKubernetes.listPods(target, kubeReads),
           (p): CrawlersOverviewSection<CrawlersOverviewPods> => {
             const byPhase: Record<string, number> = {};
             for (const pod of p.pods) {
@@ -160,6 +184,37 @@ export function createCrawlerOverviewService(options: {
             };
           },
         ),
+        section(
+          'diagnosis',
+          logger,
+          () =>
+            crawlerDiagnosis.diagnose(target, {
+              scope: kubeReads,
+              airflow: airflowOverview,
+            }),
+          (d): CrawlersOverviewSection<CrawlersOverviewDiagnosis> => {
+            const counts: Record<CrawlersFindingSeverity, number> = {
+              error: 0,
+              warning: 0,
+              info: 0,
+            };
+            for (const f of d.findings) {
+              counts[f.severity]++;
+            }
+            return {
+              data: {
+                counts,
+                top: d.findings.slice(0, TOP_FINDINGS),
+                unknownChecks: d.checks
+                  .filter(c => c.status === 'unknown')
+                  .map(c => c.id),
+              },
+              fetchedAt: d.fetchedAt,
+              stale: d.stale,
+              errors: d.errors,
+            };
+          },
+        ),
       ]);
       return {
         entityRef: target.entityRef,
@@ -167,6 +222,7 @@ export function createCrawlerOverviewService(options: {
         dags,
         gitSync,
         pods,
+        diagnosis,
       };
     },
   };

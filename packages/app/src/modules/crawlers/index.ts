@@ -1,6 +1,0 @@
-/*
- * Copyright 2026 The Crawler Platform Authors
- * SPDX-License-Identifier: Apache-2.0
- */
-
-export { crawlerEntityModule, isCrawlerEntity } from './crawlerEntityModule';

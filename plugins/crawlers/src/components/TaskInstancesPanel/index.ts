@@ -1,0 +1,6 @@
+/*
+ * Copyright 2026 The Crawler Platform Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+export { TaskInstancesPanel } from './TaskInstancesPanel';

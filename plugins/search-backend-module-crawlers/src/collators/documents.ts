@@ -1,0 +1,117 @@
+/*
+ * Copyright 2026 The Crawler Platform Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+import type { IndexableDocument } from '@backstage/plugin-search-common';
+import type { ScannedDag } from './DagScanner';
+
+/**
+ * A search document of the Crawler Platform: one Airflow DAG, with the crawler entity whose claim it confirms.
+ *
+ * @remarks
+ * Documents of type `crawler` are claimed DAGs: `location` is the entity page (`/catalog/<namespace>/<kind>/<name>`)
+ * with `?dag=<DAG id>` appended, because search engines key documents by location (Lunr keeps one per location across
+ * all types, so the bare page would replace the catalog's own document of the entity, and a crawler's second DAG its
+ * first); `authorization.resourceRef` is the entity ref. Documents of type `crawler-unclaimed` are DAGs no entity
+ * claims: `location` is the DAG in the Airflow UI, the entity fields are null and there is no `authorization`.
+ * Every document has every field (null when unknown), since Lunr learns the searchable fields from the first one.
+ *
+ * @public
+ */
+export interface CrawlerSearchDocument extends IndexableDocument {
+  /** Claimed: `<entity title> · <DAG display name>`; unclaimed: the DAG display name. */
+  title: string;
+  /** The entity's description, else the DAG's; empty when neither has one. */
+  text: string;
+  /** Claimed: the entity page with `?dag=<DAG id>`; unclaimed: the DAG in the Airflow UI. */
+  location: string;
+  /** The Airflow instance name (`crawlers.airflow.instances[].name`). */
+  instance: string;
+  /** The DAG id. */
+  dagId: string;
+  /** The DAG's display name (its id unless the DAG sets one). */
+  dagDisplayName: string;
+  /** The DAG in the Airflow UI (Airflow 2: its grid view). */
+  airflowUrl: string;
+  /** The crawler entity whose claim holds, e.g. `component:default/news-crawler`; null when unclaimed. */
+  entityRef: string | null;
+  /** The entity's title (else its name); null when unclaimed. */
+  entityTitle: string | null;
+  /** The entity's `spec.owner` as a full ref (`group:default/crawler-team`); null when unclaimed. */
+  owner: string | null;
+  /** The entity's `spec.system` as a full ref; null when it names none or the DAG is unclaimed. */
+  system: string | null;
+  /** The URLs of the entity's `metadata.links` of type `crawl-target`: the sites the crawler crawls. */
+  targets: string[];
+  /** The DAG's owners in Airflow. */
+  dagOwners: string[];
+  /** The DAG's tags in Airflow (claim tags included). */
+  tags: string[];
+  /** The schedule as Airflow shows it (`@daily`, `0 * * * *`, …); null for a DAG without one. */
+  schedule: string | null;
+  /** Whether the DAG is paused in Airflow. */
+  paused: boolean;
+  /** State of the latest run (`queued`, `running`, `success`, `failed`); null when there is none or it is unknown. */
+  lastRunState: string | null;
+  /** When the latest run started, else when it was due; null when there is none or it is unknown. */
+  lastRunAt: string | null;
+  /** Whether the DAG's file currently fails to import (Airflow keeps the last good DAG). */
+  hasImportErrors: boolean;
+}
+
+/** The DAG's page in the Airflow UI of its version. */
+export function airflowDagUrl(scanned: ScannedDag): string {
+  const base = scanned.instance.uiUrl.replace(/\/+$/, '');
+  const dag = encodeURIComponent(scanned.dag.dagId);
+  return scanned.apiVersion === 'v1'
+    ? `${base}/dags/${dag}/grid`
+    : `${base}/dags/${dag}`;
+}
+
+/** The search document of a scanned DAG, claimed or not. */
+export function toCrawlerSearchDocument(
+  scanned: ScannedDag,
+): CrawlerSearchDocument {
+  const { dag, entity, lastRun } = scanned;
+  const airflowUrl = airflowDagUrl(scanned);
+  const common = {
+    instance: scanned.instance.name,
+    dagId: dag.dagId,
+    dagDisplayName: dag.displayName,
+    airflowUrl,
+    dagOwners: dag.owners,
+    tags: dag.tags,
+    schedule: dag.schedule,
+    paused: dag.isPaused,
+    lastRunState: lastRun ? String(lastRun.state) : null,
+    lastRunAt: lastRun
+      ? lastRun.startDate ?? lastRun.runAfter ?? lastRun.logicalDate
+      : null,
+    hasImportErrors: dag.hasImportErrors,
+  };
+  if (!entity) {
+    return {
+      title: dag.displayName,
+      text: dag.description ?? '',
+      location: airflowUrl,
+      entityRef: null,
+      entityTitle: null,
+      owner: null,
+      system: null,
+      targets: [],
+      ...common,
+    };
+  }
+  return {
+    title: `${entity.title} · ${dag.displayName}`,
+    text: entity.description ?? dag.description ?? '',
+    location: `${entity.page}?dag=${encodeURIComponent(dag.dagId)}`,
+    authorization: { resourceRef: entity.ref },
+    entityRef: entity.ref,
+    entityTitle: entity.title,
+    owner: entity.owner,
+    system: entity.system,
+    targets: entity.targets,
+    ...common,
+  };
+}

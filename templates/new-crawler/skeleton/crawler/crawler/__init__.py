@@ -1,0 +1,1 @@
+"""${{ values.name }}: a crawler of the Crawler Platform."""
