@@ -14,6 +14,7 @@
 export { airflowServiceRef } from './airflowServiceRef';
 export { crawlerClaimServiceRef } from './crawlerClaimServiceRef';
 export { crawlersClusterServiceRef } from './crawlersClusterServiceRef';
+export { createAssumeRoleCredentialProvider } from './aws/assumeRoleCredentials';
 export { readCrawlersClustersConfig } from './kubernetes/config';
 export { DefaultCrawlersClusterService } from './kubernetes/DefaultCrawlersClusterService';
 export type { CrawlersClusterServiceOptions } from './kubernetes/DefaultCrawlersClusterService';

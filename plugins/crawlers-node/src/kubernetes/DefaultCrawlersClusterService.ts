@@ -3,11 +3,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import type {
-  AwsCredentialIdentity,
-  AwsCredentialIdentityProvider,
-} from '@aws-sdk/types';
+import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import { NotFoundError } from '@backstage/errors';
@@ -16,6 +12,7 @@ import {
   DefaultAwsCredentialsManager,
 } from '@backstage/integration-aws-node';
 import { KubeConfig } from '@kubernetes/client-node';
+import { createAssumeRoleCredentialProvider } from '../aws/assumeRoleCredentials';
 import { readCrawlersClustersConfig } from './config';
 import { createEksToken } from './eksToken';
 import type {
@@ -23,70 +20,6 @@ import type {
   CrawlersClusterConfig,
   CrawlersClusterService,
 } from './types';
-
-/** Assumed-role credentials are renewed this long before they expire. */
-const ASSUMED_MARGIN_MS = 5 * 60 * 1000;
-
-/**
- * Credentials of an assumed role (STS AssumeRole with the external id), renewed before they expire.
- */
-function assumeRoleProvider(options: {
-  base: AwsCredentialIdentityProvider;
-  roleArn: string;
-  externalId?: string;
-  region: string;
-  endpoint?: string;
-  now: () => number;
-}): AwsCredentialIdentityProvider {
-  let current: AwsCredentialIdentity | undefined;
-  let pending: Promise<AwsCredentialIdentity> | undefined;
-  return async () => {
-    const expiration = current?.expiration?.getTime();
-    if (
-      current &&
-      (expiration === undefined ||
-        options.now() < expiration - ASSUMED_MARGIN_MS)
-    ) {
-      return current;
-    }
-    if (!pending) {
-      pending = (async () => {
-        const sts = new STSClient({
-          region: options.region,
-          endpoint: options.endpoint,
-          credentials: options.base,
-          maxAttempts: 2,
-        });
-        try {
-          const { Credentials: c } = await sts.send(
-            new AssumeRoleCommand({
-              RoleArn: options.roleArn,
-              ExternalId: options.externalId,
-              RoleSessionName: 'backstage-crawlers',
-            }),
-          );
-          if (!c?.AccessKeyId || !c.SecretAccessKey) {
-            throw new Error(
-              `STS AssumeRole of ${options.roleArn} returned no credentials`,
-            );
-          }
-          current = {
-            accessKeyId: c.AccessKeyId,
-            secretAccessKey: c.SecretAccessKey,
-            sessionToken: c.SessionToken,
-            expiration: c.Expiration,
-          };
-          return current;
-        } finally {
-          sts.destroy();
-        }
-      })().finally(() => {
-        pending = undefined;
-      });
-    }
-    return pending;
-  };
-}
 
 /** How long a DescribeCluster answer (endpoint, CA) is reused. */
 const DESCRIBE_TTL_MS = 60 * 60 * 1000;
@@ -170,8 +103,9 @@ class AwsClusterClient implements CrawlersClusterClient {
           if (!assumeRole) {
             return sdkCredentialProvider;
           }
-          return assumeRoleProvider({
+          return createAssumeRoleCredentialProvider({
             base: sdkCredentialProvider,
+            sessionName: 'backstage-crawlers',
             roleArn: assumeRole,
             externalId,
             region: this.cluster.region,

@@ -6,16 +6,12 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import type {
-  AwsCredentialIdentity,
-  AwsCredentialIdentityProvider,
-} from '@aws-sdk/types';
+import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { AwsCredentialsManager } from '@backstage/integration-aws-node';
-import type { CrawlersClusterConfig } from '@crawler-platform/plugin-crawlers-node';
-
-/** Assumed-role credentials are renewed this long before they expire. */
-const ASSUMED_MARGIN_MS = 5 * 60 * 1000;
+import {
+  createAssumeRoleCredentialProvider,
+  type CrawlersClusterConfig,
+} from '@crawler-platform/plugin-crawlers-node';
 
 /** The AWS clients of one cluster's account: EKS and EC2 in its region, IAM, and ECR per region. */
 export interface AwsClusterAccess {
@@ -32,63 +28,6 @@ export interface AwsClusterAccess {
 /** Why a cluster has no AWS access (a kubeconfig cluster). */
 export interface AwsAccessUnavailable {
   error: string;
-}
-
-/** Credentials of an assumed role (STS AssumeRole with the external id), renewed before they expire. */
-function assumeRole(options: {
-  base: AwsCredentialIdentityProvider;
-  roleArn: string;
-  externalId?: string;
-  region: string;
-  endpoint?: string;
-}): AwsCredentialIdentityProvider {
-  let current: AwsCredentialIdentity | undefined;
-  let pending: Promise<AwsCredentialIdentity> | undefined;
-  return async () => {
-    const expiration = current?.expiration?.getTime();
-    if (
-      current &&
-      (expiration === undefined || Date.now() < expiration - ASSUMED_MARGIN_MS)
-    ) {
-      return current;
-    }
-    if (!pending) {
-      pending = (async () => {
-        const sts = new STSClient({
-          region: options.region,
-          endpoint: options.endpoint,
-          credentials: options.base,
-          maxAttempts: 2,
-        });
-        try {
-          const { Credentials: c } = await sts.send(
-            new AssumeRoleCommand({
-              RoleArn: options.roleArn,
-              ExternalId: options.externalId,
-              RoleSessionName: 'backstage-crawlers-diagnosis',
-            }),
-          );
-          if (!c?.AccessKeyId || !c.SecretAccessKey) {
-            throw new Error(
-              `STS AssumeRole of ${options.roleArn} returned no credentials`,
-            );
-          }
-          current = {
-            accessKeyId: c.AccessKeyId,
-            secretAccessKey: c.SecretAccessKey,
-            sessionToken: c.SessionToken,
-            expiration: c.Expiration,
-          };
-          return current;
-        } finally {
-          sts.destroy();
-        }
-      })().finally(() => {
-        pending = undefined;
-      });
-    }
-    return pending;
-  };
 }
 
 /**
@@ -125,8 +64,9 @@ export function createAwsClusterAccess(options: {
           .getCredentialProvider(accountId ? { accountId } : undefined)
           .then(({ sdkCredentialProvider }) =>
             config.assumeRole
-              ? assumeRole({
+              ? createAssumeRoleCredentialProvider({
                   base: sdkCredentialProvider,
+                  sessionName: 'backstage-crawlers-diagnosis',
                   roleArn: config.assumeRole,
                   externalId: config.externalId,
                   region: config.region,
