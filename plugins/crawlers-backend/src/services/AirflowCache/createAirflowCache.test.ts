@@ -180,4 +180,79 @@ describe('createAirflowCache', () => {
     await cache.read({ instance: 'airflow2' }, 'pods', 'list', other);
     expect(other).toHaveBeenCalledTimes(1);
   });
+
+  describe('decoded entries kept in the process', () => {
+    function replicas() {
+      let time = Date.parse('2026-01-01T00:00:00Z');
+      const clock = { now: () => time, advance: (ms: number) => (time += ms) };
+      const shared = memoryCache(clock.now);
+      const get = jest.spyOn(shared, 'get');
+      const replica = () =>
+        createAirflowCache({
+          cache: shared,
+          logger: mockServices.logger.mock(),
+          ttls,
+          now: clock.now,
+        });
+      return { a: replica(), b: replica(), get, clock };
+    }
+
+    it('should read only the generation from the shared cache for a warm read, not the entry', async () => {
+      const { a, get } = replicas();
+      await a.read(scope, 'runs', 'recent', async () => ({ n: 1 }));
+      get.mockClear();
+      const result = await a.read(scope, 'runs', 'recent', jest.fn());
+      expect(result.value).toEqual({ n: 1 });
+      expect(get.mock.calls.map(([key]) => key)).toEqual([
+        'gen:airflow2:shop-products',
+      ]);
+    });
+
+    it("should see another replica's invalidation at once despite its own copy", async () => {
+      const { a, b } = replicas();
+      await a.read(scope, 'runs', 'recent', async () => 'before');
+      await b.invalidateDag('airflow2', 'shop-products');
+      const fetch = jest.fn().mockResolvedValue('after');
+      expect((await a.read(scope, 'runs', 'recent', fetch)).value).toBe(
+        'after',
+      );
+      expect(fetch).toHaveBeenCalledTimes(1);
+    });
+
+    it('should fetch again once its own copy is past the TTL', async () => {
+      const { a, clock } = replicas();
+      await a.read(scope, 'runs', 'recent', async () => 1);
+      clock.advance(15_000);
+      const fetch = jest.fn().mockResolvedValue(2);
+      expect((await a.read(scope, 'runs', 'recent', fetch)).value).toBe(2);
+    });
+
+    it('should hand out frozen values so that no caller changes what the next one reads', async () => {
+      const { a } = replicas();
+      const first = await a.read(scope, 'runs', 'recent', async () => ({
+        runs: [{ state: 'success' }],
+      }));
+      expect(() => {
+        (first.value as any).runs[0].state = 'failed';
+      }).toThrow(TypeError);
+      const again = await a.read(scope, 'runs', 'recent', jest.fn());
+      expect(again.value).toEqual({ runs: [{ state: 'success' }] });
+    });
+
+    it('should keep at most 500 entries, reading the least recently used one from the shared cache again', async () => {
+      const { a, get } = replicas();
+      for (let i = 0; i <= 500; i++) {
+        await a.read(scope, 'runs', `page-${i}`, async () => i);
+      }
+      get.mockClear();
+      const fetch = jest.fn();
+      expect((await a.read(scope, 'runs', 'page-0', fetch)).value).toBe(0);
+      expect((await a.read(scope, 'runs', 'page-500', fetch)).value).toBe(500);
+      expect(fetch).not.toHaveBeenCalled();
+      const entryReads = get.mock.calls
+        .map(([key]) => key)
+        .filter(key => key.startsWith('v2:'));
+      expect(entryReads).toEqual(['v2:airflow2:dag:shop-products:runs:page-0']);
+    });
+  });
 });
