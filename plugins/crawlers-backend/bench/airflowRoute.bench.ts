@@ -4,7 +4,7 @@
  */
 
 /*
- * Benchmark of the entity routes GET /api/crawlers/entities/component/default/:name/{airflow,pods,git-sync,overview}
+ * Benchmark of the entity routes GET /api/crawlers/entities/component/default/:name/{airflow,pods,git-sync,overview,diagnosis}
  * on a real backend (startTestBackend with the crawlers plugin and a mock catalog) against the sandbox's Airflow 2
  * and Airflow 3, its Kubernetes API and its AWS endpoint (CodeCommit), each with the same added latency (50 ms).
  * Entities are the seeded crawlers, whose DAG tags and namespace annotations confirm the claims: news-crawler
@@ -28,7 +28,7 @@
  *
  * Run: yarn workspace @crawler-platform/plugin-crawlers-backend bench   (or `yarn bench:backend` at the root)
  * Options (env): BENCH_LATENCY_MS (50), BENCH_CLIENTS (200), BENCH_SECONDS (10), BENCH_COLD_SAMPLES (9),
- *                BENCH_WARM_REQUESTS (500), BENCH_SETTLE_MS (3000), BENCH_ROUTES (airflow,pods,git-sync,overview),
+ *                BENCH_WARM_REQUESTS (500), BENCH_SETTLE_MS (3000), BENCH_ROUTES (airflow,pods,git-sync,overview,diagnosis),
  *                BENCH_DEBUG=1 for the per-call timeline of every cold sample and the concurrent run's calls,
  *                BENCH_FAKE=1 to skip the sandbox (a local fake Airflow: /airflow only).
  * All traffic stays on 127.0.0.1; the script stops by itself (about 3 minutes on 2 cores).
@@ -72,8 +72,14 @@ const WARM_REQUESTS = Number(process.env.BENCH_WARM_REQUESTS ?? 500);
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 3000);
 const DEBUG = !!process.env.BENCH_DEBUG;
 
-type Route = 'airflow' | 'pods' | 'git-sync' | 'overview';
-const ALL_ROUTES: Route[] = ['airflow', 'pods', 'git-sync', 'overview'];
+type Route = 'airflow' | 'pods' | 'git-sync' | 'overview' | 'diagnosis';
+const ALL_ROUTES: Route[] = [
+  'airflow',
+  'pods',
+  'git-sync',
+  'overview',
+  'diagnosis',
+];
 const ROUTES = (process.env.BENCH_ROUTES ?? ALL_ROUTES.join(','))
   .split(',')
   .map(r => r.trim().replace(/^\//, ''))
@@ -86,6 +92,7 @@ const TARGETS: Record<Route, { cold: number; warmMs: number; ratio: number }> =
     pods: { cold: 1.1, warmMs: 2, ratio: 0.001 },
     'git-sync': { cold: 1.1, warmMs: 2, ratio: 0.001 },
     overview: { cold: 1.1, warmMs: 2, ratio: 0.001 },
+    diagnosis: { cold: 1.1, warmMs: 2, ratio: 0.001 },
   };
 
 const CRAWLERS = [
@@ -183,7 +190,9 @@ function sectionErrors(route: Route, body: any): unknown[] {
     case 'airflow':
       return body.dags.flatMap((d: any) => d.errors).concat(body.errors);
     case 'overview':
-      return [body.dags, body.gitSync, body.pods].flatMap((s: any) => s.errors);
+      return [body.dags, body.gitSync, body.pods, body.diagnosis].flatMap(
+        (s: any) => s?.errors ?? [],
+      );
     default:
       return body.errors;
   }
@@ -198,6 +207,8 @@ function complete(route: Route, body: any): boolean {
       return body.state === 'in-sync';
     case 'pods':
       return body.namespaceClaim?.holds === true;
+    case 'diagnosis':
+      return body.checks.every((c: any) => c.status !== 'unknown');
     default:
       return true;
   }

@@ -3,9 +3,6 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 import type { JsonObject } from '@backstage/types';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { startFakeAirflows } from './fakeAirflowServer';
 import type { UpstreamCall } from './upstreamCalls';
@@ -34,14 +31,19 @@ type StartedMessage = {
     kube: string;
     aws: string;
   };
-  aws: { region: string; accessKeyId: string; secretAccessKey: string };
+  aws: {
+    region: string;
+    clusterName: string;
+    accessKeyId: string;
+    secretAccessKey: string;
+  };
 };
 
 /**
  * The sandbox with the same added latency on Airflow, Kubernetes and AWS, and counting proxies in front of its
- * Kubernetes API and AWS endpoint, all in a worker thread (`sandboxWorker.ts`). The backend reaches the cluster
- * through a kubeconfig (admin token, the Kubernetes proxy) rather than `type: eks`: DescribeCluster would hand it the
- * sandbox's own Kubernetes URL, around the proxy.
+ * Kubernetes API and AWS endpoint, all in a worker thread (`sandboxWorker.ts`). The backend reaches the cluster as
+ * `make start` does (`type: eks`, DescribeCluster and an STS-signed token) through the AWS proxy; the sandbox's
+ * DescribeCluster answers the Kubernetes proxy as the endpoint, so no call goes around the proxies.
  */
 async function startSandboxTarget(
   latencyMs: number,
@@ -97,27 +99,6 @@ async function startSandboxTarget(
     throw error;
   });
   const { urls } = started;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crawlers-bench-kube-'));
-  const kubeconfig = path.join(dir, 'bench.kubeconfig');
-  fs.writeFileSync(
-    kubeconfig,
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [
-        {
-          name: 'sandbox',
-          // plain HTTP: @kubernetes/client-node wants TLS verification off for it
-          cluster: { server: urls.kubeProxy, 'insecure-skip-tls-verify': true },
-        },
-      ],
-      users: [{ name: 'admin', user: { token: 'sandbox-admin-token' } }],
-      contexts: [
-        { name: 'sandbox', context: { cluster: 'sandbox', user: 'admin' } },
-      ],
-      'current-context': 'sandbox',
-    }),
-  );
   const instance = (name: 'airflow2' | 'airflow3') => ({
     name,
     baseUrl: urls[name],
@@ -134,7 +115,7 @@ async function startSandboxTarget(
     kubernetes: { cluster: 'sandbox', release: name },
   });
   return {
-    kind: `sandbox (startSandbox in a worker thread, ${latencyMs} ms added latency on Airflow, Kubernetes and AWS; counting proxies in that thread in front of its Kubernetes API ${urls.kube} and AWS endpoint ${urls.aws}; the cluster as a kubeconfig with the admin token, not type eks, so that no Kubernetes call bypasses the proxy)`,
+    kind: `sandbox (startSandbox in a worker thread, ${latencyMs} ms added latency on Airflow, Kubernetes and AWS; counting proxies in that thread in front of its Kubernetes API ${urls.kube} and AWS endpoint ${urls.aws}; the cluster as type eks through the AWS proxy, DescribeCluster answering the Kubernetes proxy)`,
     airflowUrls: [urls.airflow2, urls.airflow3],
     kubernetes: true,
     config: {
@@ -148,7 +129,15 @@ async function startSandboxTarget(
         airflow: {
           instances: [instance('airflow2'), instance('airflow3')],
         },
-        clusters: [{ type: 'kubeconfig', name: 'sandbox', file: kubeconfig }],
+        clusters: [
+          {
+            type: 'eks',
+            name: 'sandbox',
+            region: started.aws.region,
+            clusterName: started.aws.clusterName,
+            endpoint: urls.awsProxy,
+          },
+        ],
       },
     },
     ready,
@@ -159,7 +148,6 @@ async function startSandboxTarget(
         new Promise(resolve => setTimeout(resolve, 10_000)),
       ]);
       await worker.terminate();
-      fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }

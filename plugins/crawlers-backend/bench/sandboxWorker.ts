@@ -9,6 +9,8 @@
  * backend's event loop, as real upstreams are, so that neither slows the other down beyond sharing the CPU, and so
  * that each proxied call is timed from the moment its request arrives.
  *
+ * DescribeCluster answers the Kubernetes proxy's URL as the cluster endpoint.
+ *
  * Messages to the main thread: `started` (URLs), `ready` / `failed`, `call` (one proxied call; `start` on the process-wide
  * monotonic clock: process.hrtime in ms), `stopped`. From it: `stop`.
  */
@@ -26,6 +28,7 @@ async function main() {
     SANDBOX_ACCESS_KEY_ID,
     SANDBOX_SECRET_ACCESS_KEY,
     SANDBOX_REGION,
+    SANDBOX_CLUSTER_NAME,
   } = await import('@crawler-platform/sandbox');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crawlers-bench-'));
   const sandbox = await startSandbox({
@@ -49,6 +52,9 @@ async function main() {
     source: 'aws',
     record,
   });
+  // DescribeCluster hands out the counting proxy as the cluster's endpoint, so that the backend's EKS cluster (as
+  // configured in app-config.yaml: type eks, STS-signed token) reaches Kubernetes through it.
+  sandbox.world.eks.setClusterEndpoint(SANDBOX_CLUSTER_NAME, kube.url);
   port.on('message', async message => {
     if (message?.type !== 'stop') return;
     await Promise.all([kube.close(), aws.close()]);
@@ -68,6 +74,7 @@ async function main() {
     },
     aws: {
       region: SANDBOX_REGION,
+      clusterName: SANDBOX_CLUSTER_NAME,
       accessKeyId: SANDBOX_ACCESS_KEY_ID,
       secretAccessKey: SANDBOX_SECRET_ACCESS_KEY,
     },
