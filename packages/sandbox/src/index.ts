@@ -173,16 +173,19 @@ async function startParts(
 ): Promise<Sandbox> {
   const { logger, ports } = settings;
   const core = await startCoreServers(resources, settings);
-  // A fresh folder is seeded; the DAG repository is pushed once the crawler images exist (part of `ready`).
-  const { dagRepository } = settings.fresh
-    ? await seedFreshWorld({
+  resources.stops.push(startNodeGroupKubelet(resources.kube, logger));
+  // A fresh folder is seeded through the started APIs while the git-syncs and Airflows start; the DAG repository is
+  // pushed once the crawler images exist. Both are part of `ready` (git-sync's first sync waits for that push).
+  const dagRepository = settings.fresh
+    ? seedFreshWorld({
         urls: { aws: core.aws.url, kube: core.kubeApi.url },
         gitSyncPeriod: options.gitSyncPeriod,
         seedMarker: settings.seedMarker,
         logger,
-      })
-    : { dagRepository: Promise.resolve() };
-  resources.stops.push(startNodeGroupKubelet(resources.kube, logger));
+      }).then(seeded => seeded.dagRepository)
+    : Promise.resolve();
+  // Not swallowed: `ready` rejects with it (through the first sync); this only avoids an unhandled rejection first.
+  dagRepository.catch(() => undefined);
   await compiling.warm;
   await compiling.templateCheck;
 
