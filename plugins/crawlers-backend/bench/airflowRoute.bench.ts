@@ -50,6 +50,14 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { performance as nodePerformance } from 'node:perf_hooks';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
+  crawlersClusterServiceRef,
+  DefaultCrawlersClusterService,
+} from '@crawler-platform/plugin-crawlers-node';
 import { crawlersPlugin } from '../src/plugin';
 import { BenchTarget, startTarget } from './sandboxTarget';
 import {
@@ -155,10 +163,35 @@ function get(
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
+/**
+ * The plugin's cluster service, connecting to each cluster as the backend starts (EKS DescribeCluster and the first
+ * token), as the Airflow instances' start-up probe does for Airflow: a cold sample then measures an empty cache on a
+ * running backend, not the backend's first connection to its cluster, which it keeps for an hour.
+ */
+const connectedClusters = createServiceFactory({
+  service: crawlersClusterServiceRef,
+  deps: { config: coreServices.rootConfig, logger: coreServices.logger },
+  factory: ({ config, logger }) => {
+    const service = DefaultCrawlersClusterService.fromConfig(config, {
+      logger,
+    });
+    for (const name of service.listClusterNames()) {
+      service
+        .getCluster(name)
+        .kubeConfig()
+        .catch(error =>
+          logger.warn(`cluster ${name} not reachable: ${String(error)}`),
+        );
+    }
+    return service;
+  },
+});
+
 async function startBackend(target: BenchTarget) {
   const backend = await startTestBackend({
     features: [
       crawlersPlugin,
+      connectedClusters,
       mockServices.rootConfig.factory({ data: target.config }),
       mockServices.rootLogger.factory({ level: 'warn' }),
       catalogServiceMock.factory({ entities }),
