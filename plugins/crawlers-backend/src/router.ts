@@ -8,6 +8,7 @@ import type {
   HttpAuthService,
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
+import type { JsonObject } from '@backstage/types';
 import { InputError, NotFoundError, toError } from '@backstage/errors';
 import type { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
@@ -187,16 +188,52 @@ export async function createRouter(
     }
   }
 
-  router.get('/entities/:kind/:namespace/:name/airflow', async (req, res) => {
-    const params = parse(entitySchema, req.params, 'path');
-    parse(emptyQuery, req.query, 'query');
-    const target = await resolveTarget(
-      req,
-      params,
-      crawlersAirflowReadPermission,
+  /** `GET /entities/:kind/:namespace/:name/<suffix>`: one entity's state, no query parameters, the read permission. */
+  function entityRead(
+    suffix: string,
+    read: (target: CrawlerTarget) => Promise<unknown>,
+  ) {
+    router.get(
+      `/entities/:kind/:namespace/:name/${suffix}`,
+      async (req, res) => {
+        const params = parse(entitySchema, req.params, 'path');
+        parse(emptyQuery, req.query, 'query');
+        const target = await resolveTarget(
+          req,
+          params,
+          crawlersAirflowReadPermission,
+        );
+        res.json(await read(target));
+      },
     );
-    res.json(await crawlerAirflow.getOverview(target));
-  });
+  }
+
+  /** Runs a change as an audit event: its success (with `successMeta` of the result) or its failure. */
+  async function audited<R>(
+    req: express.Request,
+    audit: { eventId: string; meta: JsonObject },
+    change: () => Promise<R>,
+    successMeta?: (result: R) => JsonObject,
+  ): Promise<R> {
+    const event = await auditor.createEvent({
+      eventId: audit.eventId,
+      severityLevel: 'medium',
+      request: req,
+      meta: audit.meta,
+    });
+    try {
+      const result = await change();
+      await event.success(
+        successMeta ? { meta: successMeta(result) } : undefined,
+      );
+      return result;
+    } catch (error) {
+      await event.fail({ error: toError(error) });
+      throw error;
+    }
+  }
+
+  entityRead('airflow', target => crawlerAirflow.getOverview(target));
 
   router.get(
     '/entities/:kind/:namespace/:name/dags/:dagId/runs',
@@ -278,33 +315,27 @@ export async function createRouter(
           );
         }
       }
-      const event = await auditor.createEvent({
-        eventId: 'dag-trigger',
-        severityLevel: 'medium',
-        request: req,
-        meta: {
-          entityRef: stringifyEntityRef(params),
-          dagId: params.dagId,
+      const result = await audited(
+        req,
+        {
+          eventId: 'dag-trigger',
+          meta: {
+            entityRef: stringifyEntityRef(params),
+            dagId: params.dagId,
+          },
         },
-      });
-      try {
-        const target = await resolveTarget(
-          req,
-          params,
-          crawlersDagTriggerPermission,
-        );
-        requireDag(target, params.dagId);
-        const result = await crawlerAirflow.triggerRun(
-          target,
-          params.dagId,
-          body,
-        );
-        await event.success({ meta: { runId: result.run.runId } });
-        res.status(201).json(result);
-      } catch (error) {
-        await event.fail({ error: toError(error) });
-        throw error;
-      }
+        async () => {
+          const target = await resolveTarget(
+            req,
+            params,
+            crawlersDagTriggerPermission,
+          );
+          requireDag(target, params.dagId);
+          return crawlerAirflow.triggerRun(target, params.dagId, body);
+        },
+        triggered => ({ runId: triggered.run.runId }),
+      );
+      res.status(201).json(result);
     },
   );
 
@@ -314,47 +345,31 @@ export async function createRouter(
       const params = parse(dagSchema, req.params, 'path');
       parse(emptyQuery, req.query, 'query');
       const body = parse(pauseBody, req.body ?? {}, 'body');
-      const event = await auditor.createEvent({
-        eventId: 'dag-pause',
-        severityLevel: 'medium',
-        request: req,
-        meta: {
-          entityRef: stringifyEntityRef(params),
-          dagId: params.dagId,
-          isPaused: body.isPaused,
+      const result = await audited(
+        req,
+        {
+          eventId: 'dag-pause',
+          meta: {
+            entityRef: stringifyEntityRef(params),
+            dagId: params.dagId,
+            isPaused: body.isPaused,
+          },
         },
-      });
-      try {
-        const target = await resolveTarget(
-          req,
-          params,
-          crawlersDagPausePermission,
-        );
-        requireDag(target, params.dagId);
-        const result = await crawlerAirflow.setPaused(
-          target,
-          params.dagId,
-          body.isPaused,
-        );
-        await event.success();
-        res.json(result);
-      } catch (error) {
-        await event.fail({ error: toError(error) });
-        throw error;
-      }
+        async () => {
+          const target = await resolveTarget(
+            req,
+            params,
+            crawlersDagPausePermission,
+          );
+          requireDag(target, params.dagId);
+          return crawlerAirflow.setPaused(target, params.dagId, body.isPaused);
+        },
+      );
+      res.json(result);
     },
   );
 
-  router.get('/entities/:kind/:namespace/:name/pods', async (req, res) => {
-    const params = parse(entitySchema, req.params, 'path');
-    parse(emptyQuery, req.query, 'query');
-    const target = await resolveTarget(
-      req,
-      params,
-      crawlersAirflowReadPermission,
-    );
-    res.json(await crawlerKubernetes.listPods(target));
-  });
+  entityRead('pods', target => crawlerKubernetes.listPods(target));
 
   router.post(
     '/entities/:kind/:namespace/:name/pods/cleanup',
@@ -362,68 +377,37 @@ export async function createRouter(
       const params = parse(entitySchema, req.params, 'path');
       parse(emptyQuery, req.query, 'query');
       parse(cleanupBody, req.body ?? {}, 'body');
-      const event = await auditor.createEvent({
-        eventId: 'pod-cleanup',
-        severityLevel: 'medium',
-        request: req,
-        meta: { entityRef: stringifyEntityRef(params) },
-      });
-      try {
-        const target = await resolveTarget(
-          req,
-          params,
-          crawlersPodDeletePermission,
-        );
-        const result = await crawlerKubernetes.cleanupPods(target);
-        await event.success({
-          meta: {
-            namespace: result.namespace,
-            deleted: result.deleted.length,
-            pods: result.deleted.map(p => p.name),
-            failed: result.errors.filter(e => e.source.startsWith('pod:'))
-              .length,
-          },
-        });
-        res.json(result);
-      } catch (error) {
-        await event.fail({ error: toError(error) });
-        throw error;
-      }
+      const result = await audited(
+        req,
+        {
+          eventId: 'pod-cleanup',
+          meta: { entityRef: stringifyEntityRef(params) },
+        },
+        async () => {
+          const target = await resolveTarget(
+            req,
+            params,
+            crawlersPodDeletePermission,
+          );
+          return crawlerKubernetes.cleanupPods(target);
+        },
+        cleaned => ({
+          namespace: cleaned.namespace,
+          deleted: cleaned.deleted.length,
+          pods: cleaned.deleted.map(p => p.name),
+          failed: cleaned.errors.filter(e => e.source.startsWith('pod:'))
+            .length,
+        }),
+      );
+      res.json(result);
     },
   );
 
-  router.get('/entities/:kind/:namespace/:name/git-sync', async (req, res) => {
-    const params = parse(entitySchema, req.params, 'path');
-    parse(emptyQuery, req.query, 'query');
-    const target = await resolveTarget(
-      req,
-      params,
-      crawlersAirflowReadPermission,
-    );
-    res.json(await crawlerKubernetes.getGitSync(target));
-  });
+  entityRead('git-sync', target => crawlerKubernetes.getGitSync(target));
 
-  router.get('/entities/:kind/:namespace/:name/overview', async (req, res) => {
-    const params = parse(entitySchema, req.params, 'path');
-    parse(emptyQuery, req.query, 'query');
-    const target = await resolveTarget(
-      req,
-      params,
-      crawlersAirflowReadPermission,
-    );
-    res.json(await crawlerOverview.getOverview(target));
-  });
+  entityRead('overview', target => crawlerOverview.getOverview(target));
 
-  router.get('/entities/:kind/:namespace/:name/diagnosis', async (req, res) => {
-    const params = parse(entitySchema, req.params, 'path');
-    parse(emptyQuery, req.query, 'query');
-    const target = await resolveTarget(
-      req,
-      params,
-      crawlersAirflowReadPermission,
-    );
-    res.json(await crawlerDiagnosis.diagnose(target));
-  });
+  entityRead('diagnosis', target => crawlerDiagnosis.diagnose(target));
 
   return router;
 }
