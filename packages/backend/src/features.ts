@@ -5,7 +5,6 @@
 
 import appBackend from '@backstage/plugin-app-backend';
 import authBackend from '@backstage/plugin-auth-backend';
-import authGuestProvider from '@backstage/plugin-auth-backend-module-guest-provider';
 import catalogBackend from '@backstage/plugin-catalog-backend';
 import catalogLogs from '@backstage/plugin-catalog-backend-module-logs';
 import catalogScaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
@@ -18,6 +17,7 @@ import searchPostgresEngine from '@backstage/plugin-search-backend-module-pg';
 import searchCrawlersCollator from '@crawler-platform/plugin-search-backend-module-crawlers';
 import crawlersBackend from '@crawler-platform/plugin-crawlers-backend';
 import scaffolderCrawlers from '@crawler-platform/plugin-scaffolder-backend-module-crawlers';
+import { guestProviderModule } from './auth/guestProvider';
 import crawlersPermissionPolicy from './permissions/module';
 
 /**
@@ -27,9 +27,10 @@ import crawlersPermissionPolicy from './permissions/module';
 export const features = [
   // Serves the built frontend in production.
   appBackend,
-  // Sign-in: the guest provider for local use (see app-config.yaml).
+  // Sign-in: the guest provider for local use, which also lets a request sign in as one of the example users of
+  // auth.providers.guest.sandboxUsers (see app-config.yaml and src/auth/guestProvider.ts).
   authBackend,
-  authGuestProvider,
+  guestProviderModule,
   // Software catalog, with the scaffolder's Template kind and error logging.
   catalogBackend,
   catalogScaffolderEntityModel,

@@ -22,4 +22,15 @@ export interface Config {
      */
     crawlerCreators?: string[];
   };
+  auth?: {
+    providers?: {
+      guest?: {
+        /**
+         * Example users a request may sign in as instead of the guest, by sending the header
+         * `x-crawler-platform-user: <user entity ref>` (the portal's guest provider, development only like the guest).
+         */
+        sandboxUsers?: string[];
+      };
+    };
+  };
 }
