@@ -237,17 +237,20 @@ export async function seedCrawlerAws(
   crawler: SeedCrawler,
   shared: SharedAws,
 ): Promise<string> {
-  const role = await createIrsaRole(clients, crawler, shared.issuer);
-  await clients.ecr.send(
-    new CreateEcrRepositoryCommand({ repositoryName: crawler.name }),
-  );
-  await seedImagePipeline(clients, crawler);
-  const repo = await clients.codecommit.send(
-    new CreateRepositoryCommand({
-      repositoryName: crawler.name,
-      repositoryDescription: crawler.description,
-    }),
-  );
+  // Independent of each other; all exist before the push, whose rule starts the build that pushes to ECR.
+  const [role, , , repo] = await Promise.all([
+    createIrsaRole(clients, crawler, shared.issuer),
+    clients.ecr.send(
+      new CreateEcrRepositoryCommand({ repositoryName: crawler.name }),
+    ),
+    seedImagePipeline(clients, crawler),
+    clients.codecommit.send(
+      new CreateRepositoryCommand({
+        repositoryName: crawler.name,
+        repositoryDescription: crawler.description,
+      }),
+    ),
+  ]);
   await Promise.all([
     pushFiles(
       repo.repositoryMetadata!.cloneUrlHttp!,
