@@ -65,6 +65,43 @@ async function openCrawlerTab(page: Page, name: string) {
 const runsSection = (page: Page, dagId: string) =>
   page.getByRole('region', { name: `Runs of ${dagId}`, exact: true });
 
+const diagnosisSection = (page: Page) =>
+  page.getByRole('region', { name: 'Diagnosis', exact: true });
+
+interface Finding {
+  id: string;
+  title: string;
+  evidence: Array<{ object: string; where: string; text: string }>;
+  fix: { text: string; snippet: { language: string; code: string } };
+}
+
+/** The diagnosis of a crawler, from the backend the page reads. */
+async function diagnosisOf(
+  request: APIRequestContext,
+  headers: Record<string, string>,
+  name: string,
+): Promise<{ findings: Finding[] }> {
+  const res = await request.get(`${crawlerApi(name)}/diagnosis`, { headers });
+  expect(res.status()).toBe(200);
+  return res.json();
+}
+
+/** price-crawler's seeded faults (packages/sandbox): `pods/log` forbidden, and the backfill file's import error. */
+const PRICE_FINDINGS = ['pods-log-forbidden', 'import-error'];
+
+/** Waits until the backend diagnoses price-crawler's seeded faults (the sandbox seeds them while the portal boots). */
+async function waitForPriceFindings(
+  request: APIRequestContext,
+  headers: Record<string, string>,
+) {
+  await expect(async () => {
+    const ids = (
+      await diagnosisOf(request, headers, 'price-crawler')
+    ).findings.map(f => f.id);
+    expect(ids).toEqual(expect.arrayContaining(PRICE_FINDINGS));
+  }).toPass({ timeout: 150_000, intervals: [2000] });
+}
+
 test('news-crawler shows a successful run, the duration chart and an in-sync git-sync', async ({
   page,
   request,
@@ -216,12 +253,122 @@ test('impostor-crawler shows its refused claims with their fix on the Crawler ta
     0,
   );
   await expect(
-    page.getByText('Claim refused: namespace crawler-news'),
+    page
+      .getByRole('region', { name: 'Fargate pods', exact: true })
+      .getByText('Claim refused: namespace crawler-news'),
   ).toBeVisible({ timeout: 60_000 });
+  // the diagnosis reads nothing the claims do not allow, and says why
+  const diagnosis = diagnosisSection(page);
+  await expect(diagnosis.getByText('Claim refused: news_crawler')).toBeVisible({
+    timeout: 60_000,
+  });
+  await expect(
+    diagnosis.getByText('Claim refused: namespace crawler-news'),
+  ).toBeVisible();
   await page.screenshot({
     path: 'test-results/crawler-tab-impostor.png',
     fullPage: true,
   });
+});
+
+test("price-crawler's Diagnosis section shows pods/log forbidden and the import error with their evidence and fixes", async ({
+  page,
+  request,
+  context,
+}) => {
+  const headers = await guestHeaders(request);
+  await waitForPriceFindings(request, headers);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await signInAsGuest(page);
+  await openCrawlerTab(page, 'price-crawler');
+
+  const diagnosis = diagnosisSection(page);
+  for (const id of PRICE_FINDINGS) {
+    await expect(
+      diagnosis.locator(`article[data-finding="${id}"]`),
+    ).toBeVisible({ timeout: 60_000 });
+  }
+  // what the page shows is what the backend found: title, every evidence line, the fix verbatim (compared again
+  // if a refresh brought a newer answer in between)
+  await expect(async () => {
+    const { findings } = await diagnosisOf(request, headers, 'price-crawler');
+    for (const id of PRICE_FINDINGS) {
+      const finding = findings.find(f => f.id === id)!;
+      const article = diagnosis.locator(`article[data-finding="${id}"]`);
+      await expect(
+        article.getByRole('heading', { name: finding.title, exact: true }),
+      ).toBeVisible({ timeout: 1_000 });
+      const evidence = article
+        .getByRole('list', { name: `Evidence of ${id}` })
+        .getByRole('listitem');
+      await expect(evidence).toHaveCount(finding.evidence.length, {
+        timeout: 1_000,
+      });
+      for (const [i, e] of finding.evidence.entries()) {
+        await expect(evidence.nth(i)).toContainText(e.object, {
+          timeout: 1_000,
+        });
+        await expect(evidence.nth(i).locator('pre')).toHaveText(e.text, {
+          timeout: 1_000,
+        });
+      }
+      await expect(article.getByText(finding.fix.text)).toBeVisible({
+        timeout: 1_000,
+      });
+      const fix = article.getByRole('region', {
+        name: `Fix of ${id} (${finding.fix.snippet.language})`,
+      });
+      expect(await fix.textContent()).toBe(finding.fix.snippet.code);
+    }
+  }).toPass({ timeout: 60_000 });
+  const podsLog = diagnosis.locator(
+    'article[data-finding="pods-log-forbidden"]',
+  );
+  await expect(
+    podsLog.getByRole('region', { name: /^Fix of pods-log-forbidden/ }),
+  ).toContainText('pods/log');
+
+  // the copy button puts the fix on the clipboard
+  const fixCode = await podsLog
+    .getByRole('region', { name: /^Fix of pods-log-forbidden/ })
+    .textContent();
+  const copy = podsLog.getByRole('button', {
+    name: 'Copy the fix of pods-log-forbidden',
+  });
+  await copy.click();
+  await expect(copy).toHaveText('Copied');
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(
+    fixCode,
+  );
+
+  await diagnosis.screenshot({
+    path: 'test-results/crawler-diagnosis-price.png',
+  });
+});
+
+test("price-crawler's overview card counts the findings and links to the Diagnosis section", async ({
+  page,
+  request,
+}) => {
+  const headers = await guestHeaders(request);
+  await waitForPriceFindings(request, headers);
+  await signInAsGuest(page);
+  await page.goto('/catalog/default/component/price-crawler');
+  const findings = page
+    .getByTestId('crawler-health')
+    .getByRole('link', { name: /^\d+ findings?$/ });
+  await expect(findings).toBeVisible({ timeout: 60_000 });
+  const shown = Number((await findings.textContent())!.split(' ')[0]);
+  expect(shown).toBeGreaterThanOrEqual(PRICE_FINDINGS.length);
+  await page
+    .getByRole('region', { name: 'Crawler', exact: true })
+    .screenshot({ path: 'test-results/crawler-overview-card-price.png' });
+
+  await findings.click();
+  await expect(page).toHaveURL(/\/price-crawler\/crawler#diagnosis$/);
+  await expect(
+    diagnosisSection(page).locator('article[data-finding="import-error"]'),
+  ).toBeVisible({ timeout: 60_000 });
 });
 
 test('the news-crawler overview card shows its one-line health and links', async ({
@@ -304,12 +451,21 @@ test('the crawler tab has no serious or critical accessibility violations', asyn
       .locator('.bui-Badge')
       .first(),
   ).toBeVisible({ timeout: 60_000 });
+  await expect(diagnosisSection(page)).toContainText(
+    /\d+ of \d+ checks passed/,
+    {
+      timeout: 60_000,
+    },
+  );
   expect(await blockingViolations(page, 'news-crawler')).toEqual([]);
 
   // a failing one: section errors, a problem pod, an import error
   await openCrawlerTab(page, 'price-crawler');
   await expect(
     page.getByRole('region', { name: /^Stack trace of / }).first(),
+  ).toBeVisible({ timeout: 60_000 });
+  await expect(
+    diagnosisSection(page).locator('article[data-finding="import-error"]'),
   ).toBeVisible({ timeout: 60_000 });
   expect(await blockingViolations(page, 'price-crawler')).toEqual([]);
 });

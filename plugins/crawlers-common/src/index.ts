@@ -31,6 +31,16 @@ export {
   crawlersPodDeletePermission,
   crawlersUnclaimedReadPermission,
 } from './permissions';
+export type {
+  CrawlersDagRequest,
+  CrawlersEntityRequest,
+  CrawlersListRunsRequest,
+  CrawlersSetPausedRequest,
+  CrawlersTaskInstancesRequest,
+  CrawlersTaskLogRequest,
+  CrawlersTriggerRunRequest,
+} from './requests';
+export type { CrawlersSearchDocument, CrawlersSearchType } from './search';
 export { CRAWLERS_FINDING_IDS } from './types';
 export type {
   AirflowApiVersion,

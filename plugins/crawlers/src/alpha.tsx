@@ -5,7 +5,7 @@
 
 /**
  * The crawlers plugin for Backstage's new frontend system: its default export adds the crawlers API, the crawler's
- * overview card and the "Crawler" entity tab.
+ * overview card, the "Crawler" entity tab and the search result list item of crawlers.
  *
  * @packageDocumentation
  */

@@ -11,8 +11,11 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+import { createSearchResultListItemExtension } from '@backstage/plugin-search-react';
 import type { JSX } from 'react';
 import { crawlersApiRef, CrawlersClient } from './api';
+import type { CrawlerSearchResultListItemProps } from './components/CrawlerSearchResultListItem';
+import { isCrawlerSearchResult } from './components/CrawlerSearchResultListItem/predicate';
 import { legacyRootRouteRef } from './routes';
 
 /**
@@ -67,5 +70,26 @@ export const EntityCrawlersContent: () => JSX.Element = crawlersPlugin.provide(
     component: () =>
       import('./components/CrawlersContent').then(m => m.CrawlersContent),
     mountPoint: legacyRootRouteRef,
+  }),
+);
+
+/**
+ * A crawler in the search results (documents of type `crawler` and `crawler-unclaimed` from
+ * `@crawler-platform/plugin-search-backend-module-crawlers`): title and description with the engine's highlights,
+ * state of the last run, when it ran, owner and schedule. Put it among the children of the search page's
+ * `<SearchResult>`; it renders only crawler results.
+ *
+ * @public
+ */
+export const CrawlerSearchResultListItem: (
+  props: CrawlerSearchResultListItemProps,
+) => JSX.Element | null = crawlersPlugin.provide(
+  createSearchResultListItemExtension({
+    name: 'CrawlerSearchResultListItem',
+    component: () =>
+      import('./components/CrawlerSearchResultListItem').then(
+        m => m.CrawlerSearchResultListItem,
+      ),
+    predicate: isCrawlerSearchResult,
   }),
 );

@@ -4,11 +4,14 @@
  */
 
 import type { Entity } from '@backstage/catalog-model';
+import { CRAWLERS_FINDING_IDS } from '@crawler-platform/plugin-crawlers-common';
 import type {
   CrawlersAirflowResponse,
   CrawlersDag,
   CrawlersDagRun,
   CrawlersDagRunsPage,
+  CrawlersDiagnosisResponse,
+  CrawlersFinding,
   CrawlersGitSyncResponse,
   CrawlersOverviewResponse,
   CrawlersPod,
@@ -377,6 +380,107 @@ export function overview(
   };
 }
 
+export const roleFix = [
+  'apiVersion: rbac.authorization.k8s.io/v1',
+  'kind: Role',
+  'metadata:',
+  '  name: airflow-pod-runner',
+  '  namespace: crawler-price',
+  'rules:',
+  '  - apiGroups: [""]',
+  '    resources: [pods]',
+  '    verbs: [create, get, list, watch, delete, patch]',
+  '  - apiGroups: [""]',
+  '    resources: [pods/log]',
+  '    verbs: [get]',
+].join('\n');
+
+/** The `pods/log` finding of price-crawler, as the backend words it. */
+export function podsLogFinding(
+  overrides: Partial<CrawlersFinding> = {},
+): CrawlersFinding {
+  return {
+    id: 'pods-log-forbidden',
+    severity: 'error',
+    variant: 'refused',
+    title:
+      'ServiceAccount airflow/airflow-worker may not get pods/log in namespace crawler-price',
+    summary:
+      "The KubernetesPodOperator runs as Airflow's worker service account; without get pods/log it cannot read the crawler's log. The last failed try was refused.",
+    dagIds: ['price_crawler'],
+    evidence: [
+      {
+        object:
+          'Task log price_crawler manual__2026-01-01T00:00:00+00:00 crawl try 1',
+        where: 'task log: ApiException (403) Forbidden',
+        text: 'pods "price-crawler-crawl-x7k2p" is forbidden: User "system:serviceaccount:airflow:airflow-worker" cannot get resource "pods/log" in API group "" in the namespace "crawler-price"',
+      },
+      {
+        object: 'Role airflow-pod-runner (namespace crawler-price)',
+        where: 'rules',
+        text: 'no rule allows get pods/log for ServiceAccount airflow/airflow-worker',
+      },
+    ],
+    fix: {
+      text: 'Add the missing rules (get pods/log) to the Role bound to airflow-worker in crawler-price.',
+      snippet: { language: 'yaml', code: roleFix },
+    },
+    ...overrides,
+  };
+}
+
+/** The import error finding of price-crawler. */
+export function importErrorFinding(
+  overrides: Partial<CrawlersFinding> = {},
+): CrawlersFinding {
+  return {
+    id: 'import-error',
+    severity: 'error',
+    title:
+      '1 DAG file(s) of this crawler do not import: /opt/airflow/dags/repo/airflow3/price_crawler_backfill.py',
+    summary:
+      'Airflow cannot load the file, so its DAG is missing from the UI and the API (SyntaxError: invalid syntax).',
+    dagIds: [],
+    evidence: [
+      {
+        object:
+          'Import error /opt/airflow/dags/repo/airflow3/price_crawler_backfill.py',
+        where: 'stack_trace',
+        text: 'Traceback (most recent call last): … SyntaxError: invalid syntax',
+      },
+    ],
+    fix: {
+      text: 'Fix the error the stack trace names, check the file locally, and push; git-sync brings it to Airflow.',
+      snippet: {
+        language: 'shell',
+        code: 'python -m py_compile airflow3/price_crawler_backfill.py\nairflow dags list-import-errors',
+      },
+    },
+    ...overrides,
+  };
+}
+
+/** A diagnosis answer: every check `ok` except those with a finding. */
+export function diagnosis(
+  findings: CrawlersFinding[] = [],
+  overrides: Partial<CrawlersDiagnosisResponse> = {},
+): CrawlersDiagnosisResponse {
+  return {
+    entityRef: 'component:default/news-crawler',
+    instance: 'airflow2',
+    cluster: 'sandbox',
+    findings,
+    checks: CRAWLERS_FINDING_IDS.map(id => ({
+      id,
+      status: findings.some(f => f.id === id) ? 'finding' : 'ok',
+    })),
+    fetchedAt: '2026-01-01T10:00:00Z',
+    stale: false,
+    errors: [],
+    ...overrides,
+  };
+}
+
 /** A {@link CrawlersApi} whose every method is a jest mock answering the fixtures above. */
 export function mockCrawlersApi(
   overrides: Partial<CrawlersApi> = {},
@@ -410,6 +514,7 @@ export function mockCrawlersApi(
       errors: [],
     })),
     getGitSync: jest.fn(async () => gitSync()),
+    getDiagnosis: jest.fn(async () => diagnosis()),
     ...overrides,
   } as jest.Mocked<CrawlersApi>;
 }

@@ -4,6 +4,7 @@
  */
 
 import type { Entity } from '@backstage/catalog-model';
+import type { RouteRef } from '@backstage/frontend-plugin-api';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import {
   mockApis,
@@ -28,6 +29,8 @@ export interface RenderCrawlerOptions {
   api?: Partial<CrawlersApi>;
   entity?: Entity;
   permission?: PermissionDecision;
+  /** Routes the app mounts, e.g. `{ '/crawler': rootRouteRef }` for the links to the crawler tab. */
+  mountedRoutes?: Record<string, RouteRef>;
 }
 
 /**
@@ -60,6 +63,7 @@ export async function renderCrawler(
         </EntityProvider>
       </TestApiProvider>
     </SWRConfig>,
+    { mountedRoutes: options.mountedRoutes },
   );
   // the mock API answers at once: let the first loads land inside act()
   await act(async () => {

@@ -14,12 +14,14 @@ import {
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { SearchResultListItemBlueprint } from '@backstage/plugin-search-react/alpha';
 import { screen } from '@testing-library/react';
 import { crawlersApiRef } from '../api';
 import { crawlerEntity, mockCrawlersApi } from '../__testUtils__/fixtures';
 import crawlersPlugin from './plugin';
 import { crawlersOverviewEntityCard } from './entityCards';
 import { crawlersEntityContent } from './entityContents';
+import { crawlerSearchResultListItem } from './searchResultItems';
 
 const notACrawler = { ...crawlerEntity, spec: { type: 'service' } };
 
@@ -33,6 +35,39 @@ describe('crawlers plugin (new frontend system)', () => {
     expect(
       crawlersPlugin.getExtension('entity-content:crawlers/crawler'),
     ).toBeDefined();
+    expect(
+      crawlersPlugin.getExtension('search-result-list-item:crawlers'),
+    ).toBeDefined();
+  });
+
+  it('should render crawler search results, and only those, with its list item', async () => {
+    const tester = createExtensionTester(crawlerSearchResultListItem);
+    const item = tester.get(SearchResultListItemBlueprint.dataRefs.item);
+    const result = (type: string) => ({
+      type,
+      document: {
+        title: 'News crawler · news_crawler',
+        text: '',
+        location: '/catalog/default/component/news-crawler?dag=news_crawler',
+        entityRef: 'component:default/news-crawler',
+        owner: 'group:default/crawler-team',
+        schedule: '@hourly',
+        lastRunState: 'success',
+        lastRunAt: null,
+      },
+    });
+    expect(item.predicate?.(result('crawler'))).toBe(true);
+    expect(item.predicate?.(result('software-catalog'))).toBe(false);
+
+    const Item = item.component;
+    renderInTestApp(<Item result={result('crawler').document} rank={1} />);
+    expect(
+      await screen.findByRole('link', { name: 'News crawler · news_crawler' }),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/component/news-crawler?dag=news_crawler',
+    );
+    expect(screen.getByText('crawler-team')).toBeInTheDocument();
   });
 
   it('should attach the overview card to crawlers only', () => {

@@ -106,6 +106,13 @@ describe('CrawlersClient', () => {
     });
   });
 
+  it('should read the diagnosis of the entity from its diagnosis route', async () => {
+    const body = { findings: [], checks: [] };
+    const { api, fetch } = client(json(body));
+    await expect(api.getDiagnosis({ entityRef })).resolves.toEqual(body);
+    expect(fetch).toHaveBeenCalledWith(`${base}/diagnosis`);
+  });
+
   it('should throw a ResponseError with the backend message on a non-ok answer', async () => {
     const { api } = client(
       json(

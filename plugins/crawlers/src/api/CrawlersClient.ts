@@ -8,26 +8,25 @@ import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
   CrawlersAirflowResponse,
+  CrawlersDagRequest,
   CrawlersDagRunsPage,
+  CrawlersDiagnosisResponse,
+  CrawlersEntityRequest,
   CrawlersGitSyncResponse,
+  CrawlersListRunsRequest,
   CrawlersOverviewResponse,
   CrawlersPauseResponse,
   CrawlersPodCleanupResponse,
   CrawlersPodsResponse,
-  CrawlersTaskInstancesResponse,
-  CrawlersTaskLogResponse,
-  CrawlersTriggerResponse,
-} from '@crawler-platform/plugin-crawlers-common';
-import type {
-  CrawlersApi,
-  CrawlersDagRequest,
-  CrawlersEntityRequest,
-  CrawlersListRunsRequest,
   CrawlersSetPausedRequest,
   CrawlersTaskInstancesRequest,
+  CrawlersTaskInstancesResponse,
   CrawlersTaskLogRequest,
+  CrawlersTaskLogResponse,
+  CrawlersTriggerResponse,
   CrawlersTriggerRunRequest,
-} from './CrawlersApi';
+} from '@crawler-platform/plugin-crawlers-common';
+import type { CrawlersApi } from './CrawlersApi';
 
 const enc = encodeURIComponent;
 
@@ -142,6 +141,13 @@ export class CrawlersClient implements CrawlersApi {
   /** {@inheritDoc CrawlersApi.getGitSync} */
   getGitSync(request: CrawlersEntityRequest): Promise<CrawlersGitSyncResponse> {
     return this.get(`${entityPath(request.entityRef)}/git-sync`);
+  }
+
+  /** {@inheritDoc CrawlersApi.getDiagnosis} */
+  getDiagnosis(
+    request: CrawlersEntityRequest,
+  ): Promise<CrawlersDiagnosisResponse> {
+    return this.get(`${entityPath(request.entityRef)}/diagnosis`);
   }
 
   private async get<T>(path: string): Promise<T> {

@@ -4,8 +4,8 @@
  */
 
 export { crawlersApiRef } from './CrawlersApi';
+export type { CrawlersApi } from './CrawlersApi';
 export type {
-  CrawlersApi,
   CrawlersDagRequest,
   CrawlersEntityRequest,
   CrawlersListRunsRequest,
@@ -13,5 +13,5 @@ export type {
   CrawlersTaskInstancesRequest,
   CrawlersTaskLogRequest,
   CrawlersTriggerRunRequest,
-} from './CrawlersApi';
+} from '@crawler-platform/plugin-crawlers-common';
 export { CrawlersClient } from './CrawlersClient';

@@ -14,6 +14,7 @@ import {
   SidebarSpace,
 } from '@backstage/core-components';
 import { NavContentBlueprint } from '@backstage/plugin-app-react';
+import { CrawlerSearchResultListItem } from '@crawler-platform/plugin-crawlers';
 import { SidebarSearchModal } from '@backstage/plugin-search';
 import { UserSettingsSignInAvatar } from '@backstage/plugin-user-settings';
 import MenuIcon from '@material-ui/icons/Menu';
@@ -56,7 +57,12 @@ export const SidebarContent = NavContentBlueprint.make({
         <Sidebar>
           <SidebarLogo />
           <SidebarGroup label="Search" icon={<SearchIcon />} to="/search">
-            <SidebarSearchModal />
+            {/* crawler results render as on the search page; the rest by default */}
+            <SidebarSearchModal
+              resultItemComponents={
+                <CrawlerSearchResultListItem icon={<BugReportIcon />} />
+              }
+            />
           </SidebarGroup>
           <SidebarDivider />
           <SidebarGroup label="Menu" icon={<MenuIcon />}>

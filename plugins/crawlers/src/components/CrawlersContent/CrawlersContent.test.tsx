@@ -28,6 +28,9 @@ describe('CrawlersContent', () => {
     expect(
       screen.getByRole('heading', { name: 'Import errors' }),
     ).toBeInTheDocument();
+    expect(
+      screen.getByRole('heading', { name: 'Diagnosis' }),
+    ).toBeInTheDocument();
   });
 
   it('should show a refused DAG claim with its fix instead of the runs', async () => {
@@ -65,6 +68,10 @@ describe('CrawlersContent', () => {
     const pods = screen.getByRole('region', { name: 'Fargate pods' });
     expect(
       await within(pods).findByText('news-crawler-crawl-abc'),
+    ).toBeInTheDocument();
+    const diagnosis = screen.getByRole('region', { name: 'Diagnosis' });
+    expect(
+      await within(diagnosis).findByText('No known failure found'),
     ).toBeInTheDocument();
   });
 

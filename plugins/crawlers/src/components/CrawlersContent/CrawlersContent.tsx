@@ -22,6 +22,7 @@ import {
 import { useCrawlerEntityRef } from '../../hooks/useCrawlerEntityRef';
 import { useCrawlersQuery } from '../../hooks/useCrawlersQuery';
 import { DagRunsPlaceholder, DagRunsSection } from '../DagRunsSection';
+import { DiagnosisSection } from '../DiagnosisSection';
 import { GitSyncSection } from '../GitSyncSection';
 import {
   ImportErrorsSection,
@@ -116,16 +117,18 @@ function CrawlerTab() {
         dagFilesNamed={dagFilesNamed}
       />
       {/*
-        Further sections go here, each a CrawlerSection that loads its own data through useCrawlersQuery (so it
-        refreshes with the others and fails alone): the diagnosis of known failures comes next.
+        Each further section is a CrawlerSection that loads its own data through useCrawlersQuery (so it refreshes
+        with the others and fails alone).
       */}
+      <DiagnosisSection />
     </Flex>
   );
 }
 
 /**
  * The crawler tab of the entity page: runs (with actions, chart, task instances and logs) per DAG, git-sync, Fargate
- * pods and import errors. Every section loads and fails on its own and refreshes every 30 s while the tab is visible.
+ * pods, import errors and the diagnosis of known failures. Every section loads and fails on its own and refreshes
+ * every 30 s while the tab is visible.
  */
 export function CrawlersContent() {
   const { entity } = useEntity();

@@ -3,16 +3,20 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
+import type { CrawlersOverviewResponse } from '@crawler-platform/plugin-crawlers-common';
 import { screen, within } from '@testing-library/react';
 import {
   gitSync,
+  importErrorFinding,
   impostorReason,
   minutesAgo,
   overview,
   pending,
+  podsLogFinding,
   run,
 } from '../../__testUtils__/fixtures';
 import { renderCrawler } from '../../__testUtils__/render';
+import { rootRouteRef } from '../../routes';
 import { CrawlersOverviewCard } from './CrawlersOverviewCard';
 
 describe('CrawlersOverviewCard', () => {
@@ -198,5 +202,98 @@ describe('CrawlersOverviewCard', () => {
     expect(
       await screen.findByText("The crawler's health could not be loaded"),
     ).toBeInTheDocument();
+  });
+
+  describe('diagnosis', () => {
+    const withDiagnosis = (
+      diagnosis: CrawlersOverviewResponse['diagnosis'],
+    ) => ({
+      api: { getOverview: jest.fn(async () => overview({ diagnosis })) },
+      mountedRoutes: { '/crawler': rootRouteRef },
+    });
+    const section = <T,>(data: T) => ({
+      data,
+      fetchedAt: minutesAgo(0),
+      stale: false,
+      errors: [],
+    });
+
+    it('should show the number of findings, linked to the Diagnosis section of the tab', async () => {
+      await renderCrawler(
+        <CrawlersOverviewCard />,
+        withDiagnosis(
+          section({
+            counts: { error: 2, warning: 0, info: 0 },
+            top: [podsLogFinding(), importErrorFinding()],
+            unknownChecks: [],
+          }),
+        ),
+      );
+      const health = await screen.findByTestId('crawler-health');
+      expect(
+        within(health).getByRole('link', { name: '2 findings' }),
+      ).toHaveAttribute('href', '/crawler#diagnosis');
+    });
+
+    it('should count one finding in the singular', async () => {
+      await renderCrawler(
+        <CrawlersOverviewCard />,
+        withDiagnosis(
+          section({
+            counts: { error: 0, warning: 1, info: 0 },
+            top: [podsLogFinding({ severity: 'warning' })],
+            unknownChecks: [],
+          }),
+        ),
+      );
+      const health = await screen.findByTestId('crawler-health');
+      expect(within(health).getByText('1 finding')).toBeInTheDocument();
+    });
+
+    it('should say when no known failure was found, and how many checks could not run', async () => {
+      await renderCrawler(
+        <CrawlersOverviewCard />,
+        withDiagnosis(
+          section({
+            counts: { error: 0, warning: 0, info: 0 },
+            top: [],
+            unknownChecks: ['no-nat-egress'],
+          }),
+        ),
+      );
+      const health = await screen.findByTestId('crawler-health');
+      expect(
+        within(health).getByRole('link', { name: 'No known failures' }),
+      ).toHaveAttribute('href', '/crawler#diagnosis');
+      expect(
+        within(health).getByText('(1 of the checks could not run)'),
+      ).toBeInTheDocument();
+    });
+
+    it('should show the error of a diagnosis that failed', async () => {
+      await renderCrawler(
+        <CrawlersOverviewCard />,
+        withDiagnosis({
+          data: null,
+          fetchedAt: null,
+          stale: false,
+          errors: [
+            { source: 'diagnosis', status: 500, message: 'checks crashed' },
+          ],
+        }),
+      );
+      const health = await screen.findByTestId('crawler-health');
+      expect(within(health).getByText('Diagnosis')).toBeInTheDocument();
+      expect(within(health).getAllByText('unknown').length).toBeGreaterThan(0);
+      expect(
+        screen.getByText('Diagnosis: diagnosis (500)'),
+      ).toBeInTheDocument();
+    });
+
+    it('should leave the diagnosis out for a backend without it', async () => {
+      await renderCrawler(<CrawlersOverviewCard />);
+      const health = await screen.findByTestId('crawler-health');
+      expect(within(health).queryByText('Diagnosis')).not.toBeInTheDocument();
+    });
   });
 });

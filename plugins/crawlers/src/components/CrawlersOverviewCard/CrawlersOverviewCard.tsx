@@ -29,6 +29,7 @@ import { CrawlersRefreshProvider } from '../../hooks/refresh';
 import { useCrawlerEntityRef } from '../../hooks/useCrawlerEntityRef';
 import { useCrawlersQuery } from '../../hooks/useCrawlersQuery';
 import { useCrawlerTabPath } from '../../routes';
+import { findingsCount } from '../DiagnosisSection/findings';
 import { formatRelative } from '../shared/format';
 import {
   airflowDagUrl,
@@ -47,6 +48,7 @@ import {
   PausedBadge,
   RunStateBadge,
   StatusBadge,
+  StatusTone,
 } from '../shared/StatusBadge';
 import { latestRun, nextRun } from './health';
 
@@ -69,8 +71,47 @@ function HealthItem(props: { label: string; children: ReactNode }) {
   );
 }
 
-/** The one-line health: latest run, next run, git-sync state, pod problems. */
-function HealthLine(props: { overview: CrawlersOverviewResponse }) {
+/**
+ * The number of findings of the diagnosis, linked to the Diagnosis section of the crawler tab; nothing for a backend
+ * older than the diagnosis.
+ */
+function DiagnosisItem(props: {
+  diagnosis: CrawlersOverviewResponse['diagnosis'];
+  tabPath: string | undefined;
+}) {
+  const { diagnosis, tabPath } = props;
+  if (!diagnosis) return null;
+  let item: ReactNode = <Text variant="body-small">unknown</Text>;
+  if (diagnosis.data) {
+    const { counts, unknownChecks } = diagnosis.data;
+    const total = counts.error + counts.warning + counts.info;
+    let tone: StatusTone = 'info';
+    if (counts.error) tone = 'danger';
+    else if (counts.warning) tone = 'warning';
+    const badge = total ? (
+      <StatusBadge tone={tone}>{findingsCount(total)}</StatusBadge>
+    ) : (
+      <StatusBadge tone="success">No known failures</StatusBadge>
+    );
+    item = (
+      <>
+        {tabPath ? <Link href={`${tabPath}#diagnosis`}>{badge}</Link> : badge}
+        {unknownChecks.length > 0 && (
+          <Text variant="body-small">
+            ({unknownChecks.length} of the checks could not run)
+          </Text>
+        )}
+      </>
+    );
+  }
+  return <HealthItem label="Diagnosis">{item}</HealthItem>;
+}
+
+/** The one-line health: latest run, next run, git-sync state, pod problems, findings of the diagnosis. */
+function HealthLine(props: {
+  overview: CrawlersOverviewResponse;
+  tabPath: string | undefined;
+}) {
   const { dags, gitSync, pods } = props.overview;
   const dagList = dags.data ?? [];
   const latest = latestRun(dagList);
@@ -143,6 +184,10 @@ function HealthLine(props: { overview: CrawlersOverviewResponse }) {
         )}
       </HealthItem>
       <HealthItem label="Pods">{podItem}</HealthItem>
+      <DiagnosisItem
+        diagnosis={props.overview.diagnosis}
+        tabPath={props.tabPath}
+      />
     </Flex>
   );
 }
@@ -153,6 +198,13 @@ function SectionProblems(props: { overview: CrawlersOverviewResponse }) {
     ['Airflow', props.overview.dags.errors],
     ['git-sync', props.overview.gitSync.errors],
     ['Pods', props.overview.pods.errors],
+    // the diagnosis repeats the other sections' errors: only its own failure is shown here
+    [
+      'Diagnosis',
+      props.overview.diagnosis && !props.overview.diagnosis.data
+        ? props.overview.diagnosis.errors
+        : [],
+    ],
   ];
   return (
     <>
@@ -253,7 +305,7 @@ function OverviewCardContent() {
             )}
             {overview.value && (
               <>
-                <HealthLine overview={overview.value} />
+                <HealthLine overview={overview.value} tabPath={tabPath} />
                 {refusals.map(e => (
                   <ClaimRefusal
                     key={e.source}
@@ -307,7 +359,8 @@ function OverviewCardContent() {
 }
 
 /**
- * The crawler's card on the entity overview: one-line health (latest run, next run, git-sync state, pod problems),
+ * The crawler's card on the entity overview: one-line health (latest run, next run, git-sync state, pod problems,
+ * number of findings of the diagnosis),
  * refused claims with their fix, and links to the Airflow UI, the CodeCommit repository and the namespace's pods.
  */
 export function CrawlersOverviewCard() {
