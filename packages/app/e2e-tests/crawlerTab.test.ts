@@ -469,6 +469,3 @@ test('the crawler tab has no serious or critical accessibility violations', asyn
   ).toBeVisible({ timeout: 60_000 });
   expect(await blockingViolations(page, 'price-crawler')).toEqual([]);
 });
-
-// eslint-disable-next-line jest/no-disabled-tests
-test.skip('a non-owner sees no trigger button [skipped: the portal signs in only the guest, who owns every example crawler; DagActions.test.tsx covers a denying permission API]', () => {});

@@ -16,7 +16,9 @@ const user = (name: string, group: string) => ({
   relations: [{ type: 'memberOf', targetRef: `group:default/${group}` }],
 });
 
-async function startAuth(guest: Record<string, unknown>) {
+async function startAuth(guest: {
+  [key: string]: string | boolean | string[];
+}) {
   const backend = await startTestBackend({
     features: [
       authBackend,
