@@ -69,7 +69,8 @@ export function normalizePath(p: string | undefined): string {
   return normalized;
 }
 
-async function checkBranchName(
+/** BranchNameRequiredException / InvalidBranchNameException unless `git check-ref-format --branch` accepts it. */
+export async function checkBranchName(
   branch: string | undefined,
   logger: SandboxLogger,
 ): Promise<string> {

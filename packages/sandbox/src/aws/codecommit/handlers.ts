@@ -7,6 +7,7 @@ import { AwsServiceError } from '../errors';
 import { AwsServiceModule } from '../protocol/types';
 import { b64, page, toEpoch } from '../protocol/wire';
 import { CodeCommitService } from './service';
+import { listTags, tagResource, untagResource } from './tags';
 
 type PullRequestView = Awaited<ReturnType<CodeCommitService['getPullRequest']>>;
 type RepositoryMetadata = ReturnType<CodeCommitService['metadata']>;
@@ -49,6 +50,10 @@ export function codecommitModule(cc: CodeCommitService): AwsServiceModule {
       GetBranch: async ({ input: i }) => ({
         branch: await cc.getBranch(i.repositoryName, i.branchName),
       }),
+      CreateBranch: async ({ input: i }) => {
+        await cc.createBranch(i);
+        return {};
+      },
       ListBranches: async ({ input: i }) => {
         cc.getRepository(i.repositoryName);
         const p = page(
@@ -68,6 +73,17 @@ export function codecommitModule(cc: CodeCommitService): AwsServiceModule {
           })),
           nextToken: p.nextToken,
         };
+      },
+      ListTagsForResource: ({ input: i }) => ({
+        tags: listTags(cc, i.resourceArn),
+      }),
+      TagResource: ({ input: i }) => {
+        tagResource(cc, i.resourceArn, i.tags);
+        return {};
+      },
+      UntagResource: ({ input: i }) => {
+        untagResource(cc, i.resourceArn, i.tagKeys);
+        return {};
       },
       GetCommit: async ({ input: i }) => ({
         commit: await cc.getCommit(i.repositoryName, i.commitId),

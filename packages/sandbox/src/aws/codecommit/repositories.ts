@@ -26,11 +26,13 @@ import {
   readCommit,
   resolveCommit,
 } from './git';
+import { checkBranchName } from './commitInput';
 import {
   CodeCommitRepositoryRecord,
   CodeCommitState,
   PushEvent,
 } from './records';
+import { checkTagCount, checkTagsMap } from './tags';
 
 const REPO_NAME = /^[\w.-]{1,100}$/;
 
@@ -122,6 +124,8 @@ export class CodeCommitRepositories {
         'The repository description is not valid. It must be at most 1,000 characters.',
       );
     }
+    const checkedTags = tags === undefined ? undefined : checkTagsMap(tags);
+    if (checkedTags) checkTagCount(checkedTags);
     const repoPath = this.repoPath(name);
     fs.rmSync(repoPath, { recursive: true, force: true });
     await runGit(['init', '--quiet', '--bare', repoPath]);
@@ -133,7 +137,7 @@ export class CodeCommitRepositories {
       repositoryDescription: description,
       creationDate: now,
       lastModifiedDate: now,
-      tags,
+      tags: checkedTags,
     };
     this.store.changed();
     return this.metadata(name);
@@ -161,6 +165,58 @@ export class CodeCommitRepositories {
       );
     }
     return { branchName: branch, commitId: tip };
+  }
+
+  /**
+   * CreateBranch: a new branch at an existing commit (a full commit ID); an existing branch is
+   * BranchNameExistsException. Emits 'push' as a reference creation, as CodeCommit's events do.
+   */
+  async createBranch(input: {
+    repositoryName?: string;
+    branchName?: string;
+    commitId?: string;
+  }): Promise<void> {
+    const name = input.repositoryName;
+    this.validateRepoName(name);
+    this.requireRepo(name);
+    const branch = await checkBranchName(input.branchName, this.store.logger);
+    if (!input.commitId) {
+      throw new AwsServiceError(
+        'CommitIdRequiredException',
+        'A commit ID is required, but was not specified.',
+      );
+    }
+    if (!/^[0-9a-f]{40}$/.test(input.commitId)) {
+      throw new AwsServiceError(
+        'InvalidCommitIdException',
+        `The specified commit ID ${input.commitId} is not valid.`,
+      );
+    }
+    const gitDir = this.repoPath(name);
+    const commitId = await this.existingCommit(gitDir, input.commitId);
+    await this.withRepoLock(name, async () => {
+      if (await branchTip(gitDir, branch)) {
+        throw new AwsServiceError(
+          'BranchNameExistsException',
+          `Cannot create branch with name ${branch} because a branch with that name already exists.`,
+        );
+      }
+      // The empty old value makes update-ref fail if the branch appeared meanwhile.
+      await runGit(['update-ref', `refs/heads/${branch}`, commitId, ''], {
+        gitDir,
+      });
+    });
+    await this.recordPush({
+      repositoryName: name,
+      branch,
+      before: undefined,
+      after: commitId,
+    });
+  }
+
+  /** Records a change of a repository's tags (TagResource, UntagResource). */
+  tagsChanged(): void {
+    this.store.changed();
   }
 
   async listBranches(name: string): Promise<string[]> {
