@@ -16,7 +16,9 @@ import searchCatalogCollator from '@backstage/plugin-search-backend-module-catal
 import searchPostgresEngine from '@backstage/plugin-search-backend-module-pg';
 import searchCrawlersCollator from '@crawler-platform/plugin-search-backend-module-crawlers';
 import crawlersBackend from '@crawler-platform/plugin-crawlers-backend';
-import scaffolderCrawlers from '@crawler-platform/plugin-scaffolder-backend-module-crawlers';
+import scaffolderCrawlers, {
+  codeCommitUrlReaderServiceFactory,
+} from '@crawler-platform/plugin-scaffolder-backend-module-crawlers';
 import { guestProviderModule } from './auth/guestProvider';
 import crawlersPermissionPolicy from './permissions/module';
 
@@ -39,6 +41,9 @@ export const features = [
   scaffolderBackend,
   // The crawler actions: publish:codecommit, crawlers:dag:publish, crawlers:dag:validate, …
   scaffolderCrawlers,
+  // Reads CodeCommit browse URLs (the new crawler's catalog-info.yaml for
+  // catalog:register) through crawlers.aws's endpoint and credentials.
+  codeCommitUrlReaderServiceFactory,
   // Permissions, with the portal's own policy (src/permissions).
   permissionBackend,
   crawlersPermissionPolicy,

@@ -15,11 +15,16 @@ export { scaffolderModuleCrawlers as default } from './module';
 export { createPublishCodeCommitAction } from './actions/publishCodeCommit';
 export { createCrawlersDagPublishAction } from './actions/crawlersDagPublish';
 export { createCrawlersDagValidateAction } from './actions/crawlersDagValidate';
+export { createCrawlersOwnershipCheckAction } from './actions/crawlersOwnershipCheck';
 export { createAwsEcrRepositoryCreateAction } from './actions/createEcrRepository';
 export { createAwsCodeBuildProjectCreateAction } from './actions/createCodeBuildProject';
 export { createKubernetesCrawlerNamespaceApplyAction } from './actions/applyCrawlerNamespace';
 export { createAwsEksFargateProfileCreateAction } from './actions/createFargateProfile';
 export type { FargateProfileWaiter } from './actions/createFargateProfile';
+export {
+  codeCommitUrlReaderServiceFactory,
+  createCodeCommitUrlReaderFactory,
+} from './urlReader/codeCommitUrlReaderFactory';
 export { createCrawlersScaffolderDeps } from './lib/deps';
 export type { CrawlersScaffolderDeps } from './lib/deps';
 export { CrawlersAwsClients } from './lib/aws';

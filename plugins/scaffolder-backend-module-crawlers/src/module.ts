@@ -19,6 +19,7 @@ import { createAwsCodeBuildProjectCreateAction } from './actions/createCodeBuild
 import { createKubernetesCrawlerNamespaceApplyAction } from './actions/applyCrawlerNamespace';
 import { createAwsEksFargateProfileCreateAction } from './actions/createFargateProfile';
 import { createKubernetesGitSyncSecretApplyAction } from './actions/applyGitSyncSecret';
+import { createCrawlersOwnershipCheckAction } from './actions/crawlersOwnershipCheck';
 import {
   createCrawlersScaffolderDeps,
   CrawlersScaffolderDeps,
@@ -61,7 +62,12 @@ export const scaffolderModuleCrawlers = createBackendModule({
       },
       async init({ scaffolder, config, logger, clusters }) {
         const deps = createCrawlersScaffolderDeps({ config, logger, clusters });
-        scaffolder.addActions(...actionFactories.map(create => create(deps)));
+        const actions = actionFactories.map(create => create(deps));
+        // The ownership check dry-runs the others before a template writes anything.
+        scaffolder.addActions(
+          ...actions,
+          createCrawlersOwnershipCheckAction({ actions }),
+        );
       },
     });
   },

@@ -10,6 +10,7 @@ import {
   GetBranchCommand,
   GetFileCommand,
   GetFolderCommand,
+  ListTagsForResourceCommand,
 } from '@aws-sdk/client-codecommit';
 import {
   Sandbox,
@@ -26,7 +27,6 @@ import {
   testDeps,
 } from './__testUtils__/context';
 import { dagSource, FORM } from './__testUtils__/dagSource';
-import { startListTagsShim } from './__testUtils__/listTagsShim';
 import { createCrawlersDagPublishAction } from './actions/crawlersDagPublish';
 import { createCrawlersDagValidateAction } from './actions/crawlersDagValidate';
 import { createPublishCodeCommitAction } from './actions/publishCodeCommit';
@@ -50,25 +50,22 @@ describe('the crawler actions against the sandbox', () => {
   let dataDir: string;
   let workspace: string;
   let codecommit: CodeCommitClient;
-  let shim: Awaited<ReturnType<typeof startListTagsShim>>;
 
-  /** The tags the sandbox stored with CreateRepository (its records; the sandbox has no ListTagsForResource yet). */
-  const sandboxTags = (name: string) =>
+  /** The tags of a repository, as CodeCommit's ListTagsForResource answers them. */
+  const repositoryTags = async (name: string) =>
     (
-      sandbox.world as unknown as {
-        store: {
-          state: {
-            codecommit: Record<string, { tags?: Record<string, string> }>;
-          };
-        };
-      }
-    ).store.state.codecommit[name]?.tags;
+      await codecommit.send(
+        new ListTagsForResourceCommand({
+          resourceArn: `arn:aws:codecommit:${SANDBOX_REGION}:000000000000:${name}`,
+        }),
+      )
+    ).tags;
 
   const deps = (credentials = SANDBOX_CREDENTIALS) =>
     testDeps(
       {
         crawlers: {
-          aws: { region: SANDBOX_REGION, endpoint: shim.url },
+          aws: { region: SANDBOX_REGION, endpoint: sandbox.urls.aws },
           scaffolder: { codecommit: { gitUrl: sandbox.urls.git } },
           airflow: {
             instances: [
@@ -78,7 +75,7 @@ describe('the crawler actions against the sandbox', () => {
                 dagRepository: {
                   repositoryName: 'airflow-dags',
                   region: SANDBOX_REGION,
-                  endpoint: shim.url,
+                  endpoint: sandbox.urls.aws,
                   subPath: 'airflow2',
                 },
               },
@@ -106,11 +103,6 @@ describe('the crawler actions against the sandbox', () => {
       },
     });
     await sandbox.ready;
-    // The sandbox does not serve CodeCommit ListTagsForResource yet: answered from its records until it does.
-    shim = await startListTagsShim({
-      target: sandbox.urls.aws,
-      tagsOf: sandboxTags,
-    });
     codecommit = new CodeCommitClient({
       region: SANDBOX_REGION,
       endpoint: sandbox.urls.aws,
@@ -143,7 +135,6 @@ describe('the crawler actions against the sandbox', () => {
   });
 
   afterAll(async () => {
-    await shim?.stop();
     await sandbox?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
     fs.rmSync(workspace, { recursive: true, force: true });
@@ -191,7 +182,7 @@ describe('the crawler actions against the sandbox', () => {
       }),
     );
     expect(pages.files).toHaveLength(150);
-    expect(sandboxTags('scaffolded-crawler')).toEqual({
+    expect(await repositoryTags('scaffolded-crawler')).toEqual({
       'crawler-platform.io/entity': 'component:default/scaffolded-crawler',
     });
     expect(loggedText(ctx)).not.toContain(SANDBOX_SECRET_ACCESS_KEY);

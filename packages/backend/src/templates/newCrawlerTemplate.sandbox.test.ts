@@ -3,51 +3,34 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
-// The new-crawler template through the portal's backend (catalog + scaffolder + the crawler actions + the portal's
-// permission policy) against the sandbox: who sees the template, and its dry run with only the three required
-// inputs, rendered by the real scaffolder and checked by the API servers, changing nothing in the sandbox. Its own
-// file because it boots the whole sandbox once for all its tests.
+// The new-crawler template through the portal's backend (catalog + scaffolder + the crawler actions + the CodeCommit
+// URL reader + the portal's permission policy + the crawlers backend) against the sandbox: who sees the template,
+// its dry run changing nothing, a real run with only the three required inputs creating everything down to the
+// first successful Airflow run shown by our backend, a rerun adopting it all, and a run naming another team's
+// crawler failing without changes. Its own file because it boots the whole sandbox once for all its tests.
 
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { parse } from 'yaml';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { Sandbox, startSandbox } from '@crawler-platform/sandbox';
 import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
-import {
-  Sandbox,
-  SANDBOX_ACCESS_KEY_ID,
-  SANDBOX_SECRET_ACCESS_KEY,
-  startSandbox,
-} from '@crawler-platform/sandbox';
-import { features } from '../features';
-import { catalogUserInfo, onBehalfOfAuth } from '../__testUtils__/auth';
+  FinishedTask,
+  firstRunThroughBackend,
+  formValues,
+  newCrawlerTemplateDir,
+  readNewCrawlerTemplate,
+  runTemplateTask,
+  startPortal,
+  waitForEntities,
+} from './__testUtils__/sandboxPortal';
 
-jest.setTimeout(180_000);
+jest.setTimeout(300_000);
 
-const repoRoot = path.resolve(__dirname, '../../../..');
-const templateDir = path.join(repoRoot, 'templates/new-crawler');
-const appConfig = parse(
-  fs.readFileSync(path.join(repoRoot, 'app-config.yaml'), 'utf8'),
-);
 const asGuest = mockCredentials.user.header('user:default/guest');
 const asAlex = mockCredentials.user.header('user:default/alex');
-
-/** The form as the scaffolder's UI submits it: the three required inputs, every other field at its default. */
-function formValues(template: any, required: Record<string, unknown>) {
-  const values: Record<string, unknown> = {};
-  for (const page of template.spec.parameters) {
-    for (const [key, prop] of Object.entries<any>(page.properties)) {
-      if (prop.default !== undefined) values[key] = prop.default;
-    }
-  }
-  return { ...values, ...required };
-}
+const ENTITY_TAG = 'crawler-platform.io/entity';
 
 /** Every file under a folder, as the dry-run API takes it. */
 function directoryContents(
@@ -67,11 +50,24 @@ function directoryContents(
   });
 }
 
+/** The step ids and statuses of a finished task, for one readable assertion. */
+const stepStatuses = (task: FinishedTask) =>
+  Object.fromEntries(
+    task.events
+      .filter(
+        e =>
+          e.body.stepId &&
+          ['completed', 'failed', 'skipped'].includes(e.body.status ?? ''),
+      )
+      .map(e => [e.body.stepId, e.body.status]),
+  );
+
 describe('the new-crawler template against the sandbox', () => {
   let sandbox: Sandbox;
   let dataDir: string;
   let app: any;
   let stop: () => Promise<void>;
+  const template = readNewCrawlerTemplate();
 
   /** Everything the template could write: AWS state (CodeCommit, ECR, CodeBuild, EventBridge, EKS) and Kubernetes. */
   const sandboxState = () =>
@@ -86,95 +82,43 @@ describe('the new-crawler template against the sandbox', () => {
       ].map(r => sandbox.kube.list(r as any, undefined)),
     });
 
+  const required = (name: string) =>
+    formValues(template, {
+      name,
+      owner: 'group:default/crawler-team',
+      targetUrls: [`https://${name}.example.com/`],
+    });
+
+  const runAsGuest = (name: string) =>
+    runTemplateTask(app, {
+      authorization: asGuest,
+      templateRef: 'template:default/new-crawler',
+      values: required(name),
+    });
+
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(
       path.join(os.tmpdir(), 'new-crawler-template-test-'),
     );
     sandbox = await startSandbox({
       dataDir,
-      gitSyncPeriod: '1h',
+      // git-sync picks a new DAG file up within a second; the pod lifecycle takes milliseconds.
+      gitSyncPeriod: '1s',
       schedulerTickMs: 100,
-      delays: { buildMs: 10, fargateProfileMs: 10 },
+      delays: {
+        buildMs: 10,
+        fargateProfileMs: 10,
+        scheduleMs: 10,
+        pullMs: 10,
+        backoffMs: 10,
+        runMs: 20,
+      },
     });
     await sandbox.ready;
-    const backend = await startTestBackend({
-      features: [
-        ...features,
-        onBehalfOfAuth,
-        httpAuthServiceFactory,
-        catalogUserInfo,
-        mockServices.rootConfig.factory({
-          data: {
-            ...appConfig,
-            backend: { ...appConfig.backend, listen: { port: 0 } },
-            aws: {
-              mainAccount: {
-                accessKeyId: SANDBOX_ACCESS_KEY_ID,
-                secretAccessKey: SANDBOX_SECRET_ACCESS_KEY,
-              },
-            },
-            catalog: {
-              ...appConfig.catalog,
-              locations: [
-                ...['org.yaml', 'entities.yaml'].map(file => ({
-                  type: 'file',
-                  target: path.join(repoRoot, 'examples', file),
-                })),
-                {
-                  type: 'file',
-                  target: path.join(templateDir, 'template.yaml'),
-                },
-              ],
-            },
-            crawlers: {
-              ...appConfig.crawlers,
-              airflow: {
-                instances: appConfig.crawlers.airflow.instances.map(
-                  (i: any) => ({
-                    ...i,
-                    baseUrl: (sandbox.urls as any)[i.name],
-                    dagRepository: {
-                      ...i.dagRepository,
-                      endpoint: sandbox.urls.aws,
-                    },
-                  }),
-                ),
-              },
-              clusters: appConfig.crawlers.clusters.map((c: any) => ({
-                ...c,
-                endpoint: sandbox.urls.aws,
-              })),
-              aws: { ...appConfig.crawlers.aws, endpoint: sandbox.urls.aws },
-              scaffolder: {
-                ...appConfig.crawlers.scaffolder,
-                codecommit: {
-                  ...appConfig.crawlers.scaffolder?.codecommit,
-                  gitUrl: sandbox.urls.git,
-                },
-              },
-            },
-          },
-        }),
-      ],
-    });
-    app = backend.server;
-    stop = () => backend.stop();
-    const ingested = async (ref: string) => {
-      const res = await request(app)
-        .get(`/api/catalog/entities/by-name/${ref}`)
-        .set('Authorization', mockCredentials.service.header());
-      return res.status === 200 && res.body.relations?.length > 0;
-    };
-    const refs = [
-      'user/default/guest',
-      'user/default/alex',
-      'component/default/news-crawler',
-      'template/default/new-crawler',
-    ];
-    for (let i = 0; i < 240; i++) {
-      if ((await Promise.all(refs.map(ingested))).every(Boolean)) break;
-      await new Promise(resolve => setTimeout(resolve, 250));
-    }
+    // Run lists fresh at once: the first run shows as soon as Airflow finished it (the default keeps them 15 s).
+    ({ app, stop } = await startPortal(sandbox, {
+      crawlersCache: { runsTtlMs: 1 },
+    }));
   });
 
   afterAll(async () => {
@@ -204,22 +148,15 @@ describe('the new-crawler template against the sandbox', () => {
   });
 
   it('should dry-run with only name, owner and targetUrls through every step and change nothing in the sandbox', async () => {
-    const template = parse(
-      fs.readFileSync(path.join(templateDir, 'template.yaml'), 'utf8'),
-    );
     const before = sandboxState();
     const res = await request(app)
       .post('/api/scaffolder/v2/dry-run')
       .set('Authorization', asGuest)
       .send({
         template,
-        values: formValues(template, {
-          name: 'dry-crawler',
-          owner: 'group:default/crawler-team',
-          targetUrls: ['https://news.example.com/'],
-        }),
+        values: required('dry-crawler'),
         secrets: {},
-        directoryContents: directoryContents(templateDir).filter(
+        directoryContents: directoryContents(newCrawlerTemplateDir).filter(
           f => f.path !== 'template.yaml',
         ),
       });
@@ -259,4 +196,178 @@ describe('the new-crawler template against the sandbox', () => {
     );
     expect(sandboxState()).toBe(before);
   });
+
+  describe('a real run of web-shop with only the three required inputs', () => {
+    const name = 'web-shop';
+    const entityRef = `component:default/${name}`;
+    let first: FinishedTask;
+
+    beforeAll(async () => {
+      first = await runAsGuest(name);
+    });
+
+    it('should complete every step and link the repository, the entity and the DAG', () => {
+      expect({ status: first.status, steps: stepStatuses(first) }).toEqual({
+        status: 'completed',
+        steps: Object.fromEntries(
+          template.spec.steps.map((s: any) => [s.id, 'completed']),
+        ),
+      });
+      expect(first.output?.links).toEqual([
+        expect.objectContaining({ title: 'Repository' }),
+        expect.objectContaining({ entityRef }),
+        expect.objectContaining({
+          url: expect.stringMatching(/\/dags\/web_shop\/grid$/),
+        }),
+      ]);
+    });
+
+    /** A file of a sandbox CodeCommit repository at its default branch (the stand-in's GetFile). */
+    const readFile = async (repositoryName: string, filePath: string) =>
+      (
+        await sandbox.world.codecommit.getFile({ repositoryName, filePath })
+      ).fileContent.toString();
+
+    it('should create the CodeCommit repository with the crawler files and the entity tag', async () => {
+      expect(sandbox.world.codecommit.requireRepo(name).tags).toEqual({
+        [ENTITY_TAG]: entityRef,
+      });
+      const catalogInfo = await readFile(name, 'catalog-info.yaml');
+      expect(catalogInfo).toContain('type: crawler');
+      expect(catalogInfo).toContain('https://web-shop.example.com/');
+      expect(await readFile(name, 'Dockerfile')).toMatch(/^FROM /m);
+      expect(await readFile(name, 'buildspec.yml')).toContain('docker push');
+    });
+
+    it('should add the DAG file with the claim tag to the Airflow 2 folder of the DAG repository', async () => {
+      const text = await readFile('airflow-dags', 'airflow2/web_shop.py');
+      expect(text).toContain(`"backstage:component:default/${name}"`);
+      expect(text).toContain('NAMESPACE = "crawler-web-shop"');
+    });
+
+    it('should create the ECR repository, the CodeBuild project and its EventBridge rule, and build the image with that project', () => {
+      const world = sandbox.world;
+      expect(world.ecr.exists(name)).toBe(true);
+      expect(world.builds.project(name)).toBeDefined();
+      const rules = Object.values<any>(
+        (world as any).store.state.events?.rules ?? {},
+      );
+      expect(
+        rules.filter(r =>
+          JSON.stringify(r.Targets).includes(world.builds.projectArn(name)),
+        ),
+      ).toHaveLength(1);
+      const builds = world.builds.ofProject(name);
+      expect(builds.map(b => b.status)).toContain('SUCCEEDED');
+      expect(world.ecr.hasImage(name, 'latest')).toBe(true);
+    });
+
+    it('should create the namespace, service account, Role and RoleBinding, and a Fargate profile selecting the namespace', () => {
+      const ns = sandbox.kube
+        .list('namespaces' as any, undefined)
+        .find((n: any) => n.metadata.name === 'crawler-web-shop') as any;
+      expect(ns?.metadata.annotations?.[ENTITY_TAG]).toBe(entityRef);
+      for (const resource of ['serviceaccounts', 'roles', 'rolebindings']) {
+        expect(
+          sandbox.kube.list(resource as any, 'crawler-web-shop').length,
+        ).toBeGreaterThan(0);
+      }
+      const profiles = sandbox.world.eks.profiles('crawlers-sandbox');
+      expect(
+        profiles.some(
+          p =>
+            p.status === 'ACTIVE' &&
+            p.selectors.some(s =>
+              new RegExp(
+                `^${(s.namespace ?? '')
+                  .replace(/[*]/g, '.*')
+                  .replace(/[?]/g, '.')}$`,
+              ).test('crawler-web-shop'),
+            ),
+        ),
+      ).toBe(true);
+    });
+
+    it('should register the entity in the catalog, read from the new CodeCommit repository', async () => {
+      // The catalog stitches a newly registered location's entity a moment after catalog:register returns.
+      expect(await waitForEntities(app, [`component/default/${name}`])).toBe(
+        true,
+      );
+      const res = await request(app)
+        .get(`/api/catalog/entities/by-name/component/default/${name}`)
+        .set('Authorization', asGuest);
+      expect(res.status).toBe(200);
+      expect(res.body.spec).toMatchObject({
+        type: 'crawler',
+        owner: 'group:default/crawler-team',
+      });
+      expect(
+        res.body.metadata.annotations['backstage.io/managed-by-location'],
+      ).toMatch(
+        /^url:https:\/\/eu-west-1\.console\.aws\.amazon\.com\/codesuite\/codecommit\/repositories\/web-shop\/browse\/refs\/heads\/main\/--\/catalog-info\.yaml$/,
+      );
+    });
+
+    it('should run the DAG successfully, shown through our backend', async () => {
+      const { run } = await firstRunThroughBackend(app, {
+        authorization: asGuest,
+        entityName: name,
+        dagId: 'web_shop',
+        timeoutMs: 90_000,
+      });
+      expect(run).toMatchObject({ dagId: 'web_shop', state: 'success' });
+    });
+
+    it('should adopt everything on a rerun with the same inputs and succeed', async () => {
+      const buildsBefore = sandbox.world.builds.ofProject(name).length;
+      const rerun = await runAsGuest(name);
+      expect({ status: rerun.status, steps: stepStatuses(rerun) }).toEqual({
+        status: 'completed',
+        steps: Object.fromEntries(
+          template.spec.steps.map((s: any) => [
+            s.id,
+            s.id === 'register' ? 'skipped' : 'completed',
+          ]),
+        ),
+      });
+      expect(rerun.log).toMatch(/adopting it/);
+      expect(rerun.output?.links[1]).toMatchObject({ entityRef });
+      // The same content: no new commit, so no new build either.
+      expect(sandbox.world.builds.ofProject(name).length).toBe(buildsBefore);
+    });
+  });
+
+  it.each([
+    [
+      'news',
+      "the namespace crawler-news is news-crawler's",
+      'component:default/news-crawler',
+    ],
+    [
+      'airflow-dags',
+      'the CodeCommit repository airflow-dags (the DAG repository) is untagged',
+      'CodeCommit repository "airflow-dags"',
+    ],
+  ])(
+    'should fail a run named %s (%s) at the ownership check and change nothing',
+    async (name, _why, named) => {
+      const before = sandboxState();
+      const task = await runAsGuest(name);
+      expect(task.status).toBe('failed');
+      const statuses = stepStatuses(task);
+      expect(statuses).toMatchObject({
+        validate: 'completed',
+        preflight: 'failed',
+        ecr: 'skipped',
+        codebuild: 'skipped',
+        publish: 'skipped',
+        dag: 'skipped',
+        namespace: 'skipped',
+        fargate: 'skipped',
+        register: 'skipped',
+      });
+      expect(task.log).toContain(named);
+      expect(sandboxState()).toBe(before);
+    },
+  );
 });

@@ -148,14 +148,30 @@ describe('the software templates', () => {
     expect(spec.steps.map((s: any) => s.action)).toEqual([
       'fetch:template',
       'crawlers:dag:validate',
+      // Dry-runs every writing step below first: another entity's resource fails before anything is written.
+      'crawlers:ownership:check',
       'aws:ecr:repository:create',
       'aws:codebuild:project:create',
       'publish:codecommit',
       'crawlers:dag:publish',
       'kubernetes:crawler-namespace:apply',
       'aws:eks:fargate-profile:create',
+      // Registered already (a rerun)? Then catalog:register is skipped.
+      'catalog:fetch',
       'catalog:register',
     ]);
+    // The ownership check covers every writing step, with the very input each gets.
+    const preflight = spec.steps.find((s: any) => s.id === 'preflight');
+    const writers = spec.steps.filter((s: any) =>
+      ['ecr', 'codebuild', 'publish', 'dag', 'namespace', 'fargate'].includes(
+        s.id,
+      ),
+    );
+    expect(preflight.input.steps).toEqual(
+      writers.map((s: any) => ({ action: s.action, input: s.input })),
+    );
+    const register = spec.steps.find((s: any) => s.id === 'register');
+    expect(register.if).toBe('${{ not steps.existing.output.entity }}');
     expect(spec.output.links.map((l: any) => l.title)).toEqual([
       'Repository',
       'Open in catalog',

@@ -1,0 +1,154 @@
+/*
+ * Copyright 2026 The Crawler Platform Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+import { validate as validateJsonSchema } from 'jsonschema';
+import { assertError, ConflictError, InputError } from '@backstage/errors';
+import type { JsonObject, JsonValue } from '@backstage/types';
+import {
+  createTemplateAction,
+  TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
+import { normalizeEntityRef } from '../lib/ownership';
+import { examples } from './crawlersOwnershipCheck.examples';
+
+/** Most steps one check runs. */
+const MAX_STEPS = 20;
+
+/**
+ * `crawlers:ownership:check`: runs other actions of this module as dry runs — reads only, as in a template's dry
+ * run — before a template writes anything. Each of them checks that what it would create is absent or already this
+ * entity's (tag, annotation, DAG claim) exactly as its real run does; one failure fails this step, naming every
+ * resource that is not the entity's, so that a run naming another entity's resources stops before its first write.
+ * Steps' checkpoints are not recorded (the real steps later must still run), and their outputs are dropped.
+ *
+ * @public
+ */
+export function createCrawlersOwnershipCheckAction(options: {
+  /** The actions it may dry-run (the module's own, each with `supportsDryRun`). */
+  actions: TemplateAction<any, any, any>[];
+}) {
+  const byId = new Map(
+    options.actions
+      .filter(a => a.supportsDryRun && a.id !== 'crawlers:ownership:check')
+      .map(a => [a.id, a]),
+  );
+  const ids = [...byId.keys()] as [string, ...string[]];
+  return createTemplateAction({
+    id: 'crawlers:ownership:check',
+    description:
+      'Checks, before anything is written, that every resource the listed steps would create or change is absent or ' +
+      'already this entity’s: runs each of those crawler actions as a dry run with the same input. A resource of ' +
+      'another entity, or of none, fails this step with every such resource named, and nothing is changed.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        entityRef: z =>
+          z
+            .string()
+            .describe(
+              'The entity the template creates or updates, e.g. component:default/news-crawler; every step’s entityRef must name it.',
+            ),
+        steps: z =>
+          z
+            .array(
+              z.object({
+                action: z
+                  .enum(ids)
+                  .describe('A crawler action that supports dry runs.'),
+                input: z
+                  .record(z.string(), z.unknown())
+                  .describe(
+                    'The input the real step will get (share it with a YAML anchor).',
+                  ),
+              }),
+            )
+            .min(1)
+            .max(MAX_STEPS)
+            .describe(
+              `The steps to check, in order (1–${MAX_STEPS}), each with the same input as its real step later in the template.`,
+            ),
+      },
+      output: {
+        checked: z =>
+          z
+            .array(z.string())
+            .describe(
+              'One line per step: the action and what its dry run found (e.g. "aws:ecr:repository:create: planned").',
+            ),
+      },
+    },
+    async handler(ctx) {
+      const entityRef = normalizeEntityRef(ctx.input.entityRef);
+      const checked: string[] = [];
+      const refusals: Error[] = [];
+      for (const [index, step] of ctx.input.steps.entries()) {
+        const action = byId.get(step.action)!;
+        const input = step.input as JsonObject;
+        const where = `steps[${index}] (${step.action})`;
+        const validation = validateJsonSchema(
+          input,
+          action.schema?.input ?? {},
+        );
+        if (!validation.valid) {
+          throw new InputError(
+            `${where}: ${validation.errors.map(e => e.stack).join('; ')}`,
+          );
+        }
+        if (
+          typeof input.entityRef !== 'string' ||
+          normalizeEntityRef(input.entityRef) !== entityRef
+        ) {
+          throw new InputError(
+            `${where}: entityRef must be ${entityRef}, as this check's, got ${String(
+              input.entityRef,
+            )}`,
+          );
+        }
+        const outputs: Record<string, JsonValue> = {};
+        ctx.logger.info(
+          `Checking ${step.action} (dry run, nothing is written)`,
+        );
+        try {
+          await action.handler({
+            ...ctx,
+            input,
+            isDryRun: true,
+            output: (name: string, value: JsonValue) => {
+              outputs[name] = value;
+            },
+            // Not recorded: the real step later must run its side effects.
+            checkpoint: async ({ fn }: { fn: () => any }) => fn(),
+          } as any);
+          const found = outputs.state ?? outputs.status ?? 'ok';
+          checked.push(`${step.action}: ${String(found)}`);
+        } catch (e) {
+          assertError(e);
+          if (e.name === 'InputError') {
+            throw new InputError(`${where}: ${e.message}`);
+          }
+          ctx.logger.warn(`${step.action} would fail: ${e.message}`);
+          refusals.push(e);
+        }
+      }
+      if (refusals.length === 1) {
+        throw refusals[0];
+      }
+      if (refusals.length > 1) {
+        const message = `${
+          refusals.length
+        } steps would not adopt what they found; nothing was changed:\n${refusals
+          .map(e => `- ${e.message}`)
+          .join('\n')}`;
+        throw refusals.every(e => e.name === 'ConflictError')
+          ? new ConflictError(message)
+          : new Error(message);
+      }
+      ctx.logger.info(
+        `Every checked resource is absent or already ${entityRef}'s`,
+      );
+      ctx.output('checked', checked);
+    },
+  });
+}
