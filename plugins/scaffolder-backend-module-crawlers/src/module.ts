@@ -10,6 +10,7 @@ import {
   scaffolderActionsExtensionPoint,
   TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { crawlersClusterServiceRef } from '@crawler-platform/plugin-crawlers-node';
 import { createCrawlersDagPublishAction } from './actions/crawlersDagPublish';
 import { createCrawlersDagValidateAction } from './actions/crawlersDagValidate';
@@ -59,14 +60,26 @@ export const scaffolderModuleCrawlers = createBackendModule({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         clusters: crawlersClusterServiceRef,
+        catalog: catalogServiceRef,
+        auth: coreServices.auth,
       },
-      async init({ scaffolder, config, logger, clusters }) {
+      async init({ scaffolder, config, logger, clusters, catalog, auth }) {
         const deps = createCrawlersScaffolderDeps({ config, logger, clusters });
         const actions = actionFactories.map(create => create(deps));
         // The ownership check dry-runs the others before a template writes anything.
         scaffolder.addActions(
           ...actions,
-          createCrawlersOwnershipCheckAction({ actions }),
+          createCrawlersOwnershipCheckAction({
+            actions,
+            catalogOwner: async entityRef => {
+              const entity = await catalog.getEntityByRef(entityRef, {
+                credentials: await auth.getOwnServiceCredentials(),
+              });
+              return entity
+                ? String(entity.spec?.owner ?? 'an unknown owner')
+                : undefined;
+            },
+          }),
         );
       },
     });

@@ -32,6 +32,7 @@ describe('crawlers:ownership:check examples', () => {
         actions: step.input.steps.map((s: any) =>
           recordingAction(s.action, calls),
         ),
+        catalogOwner: async () => undefined,
       });
       const ctx = actionContext({ input: step.input, workspacePath: '/tmp' });
       await action.handler(ctx as any);

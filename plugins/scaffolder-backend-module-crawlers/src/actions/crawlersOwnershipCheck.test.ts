@@ -56,6 +56,8 @@ describe('crawlers:ownership:check', () => {
   let kube: KubeStore;
   let kubeServer: { url: string; close(): Promise<void> };
   let action: ReturnType<typeof createCrawlersOwnershipCheckAction>;
+  /** Entities the catalog has, with their `spec.owner`. */
+  let catalogOwners: Record<string, string>;
 
   beforeEach(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ownership-check-'));
@@ -67,7 +69,9 @@ describe('crawlers:ownership:check', () => {
       { crawlers: { aws: { region: SANDBOX_REGION, endpoint: aws.url } } },
       CREDENTIALS,
     );
+    catalogOwners = {};
     action = createCrawlersOwnershipCheckAction({
+      catalogOwner: async ref => catalogOwners[ref],
       actions: [
         createAwsEcrRepositoryCreateAction(deps),
         createKubernetesCrawlerNamespaceApplyAction({
@@ -102,14 +106,33 @@ describe('crawlers:ownership:check', () => {
 
   const run = (
     input: Record<string, unknown>,
-    opts: { dryRun?: boolean; checkpoints?: CheckpointStore } = {},
+    opts: {
+      dryRun?: boolean;
+      checkpoints?: CheckpointStore;
+      user?: { ref: string; groups: string[] };
+    } = {},
   ) => {
+    const { user, ...rest } = opts;
     const ctx = actionContext({
       input: input as any,
       workspacePath: dataDir,
-      ...opts,
+      ...rest,
     });
-    return { ctx, done: action.handler(ctx as any) };
+    const withUser = user
+      ? {
+          ...ctx,
+          user: {
+            ref: user.ref,
+            entity: {
+              relations: user.groups.map(targetRef => ({
+                type: 'memberOf',
+                targetRef,
+              })),
+            },
+          },
+        }
+      : ctx;
+    return { ctx, done: action.handler(withUser as any) };
   };
 
   /** Everything the checked steps could write. */
@@ -235,5 +258,53 @@ describe('crawlers:ownership:check', () => {
     expect(schema.properties.steps.items.properties.action.enum.sort()).toEqual(
       ['aws:ecr:repository:create', 'kubernetes:crawler-namespace:apply'],
     );
+  });
+
+  describe('an entity the catalog already has', () => {
+    const guest = {
+      ref: 'user:default/guest',
+      groups: ['group:default/crawler-team'],
+    };
+
+    it('should refuse a user who is not its owner before any step runs, naming the owner', async () => {
+      catalogOwners[ENTITY] = 'group:default/web-team';
+      const before = state();
+      const { ctx, done } = run(
+        { entityRef: ENTITY, steps: steps() },
+        { user: guest },
+      );
+      await expect(done).rejects.toThrow(
+        'component:default/web-shop is already in the catalog, owned by group:default/web-team; only its owners may run this template for it (the run is user:default/guest)',
+      );
+      expect(state()).toBe(before);
+      expect(ctx.output).not.toHaveBeenCalled();
+    });
+
+    it('should let a member of the owning group go on (a bare owner name is a group in the entity’s namespace)', async () => {
+      catalogOwners[ENTITY] = 'crawler-team';
+      const { ctx, done } = run(
+        { entityRef: ENTITY, steps: steps() },
+        { user: guest },
+      );
+      await done;
+      expect(outputsOf(ctx).checked).toHaveLength(2);
+    });
+
+    it('should let the owning user go on', async () => {
+      catalogOwners[ENTITY] = 'user:default/guest';
+      const { done } = run(
+        { entityRef: ENTITY, steps: steps() },
+        { user: { ref: 'user:default/guest', groups: [] } },
+      );
+      await expect(done).resolves.toBeUndefined();
+    });
+
+    it('should refuse a run without a signed-in user', async () => {
+      catalogOwners[ENTITY] = 'group:default/crawler-team';
+      const { done } = run({ entityRef: ENTITY, steps: steps() });
+      await expect(done).rejects.toThrow(
+        '(the run is not by a signed-in user)',
+      );
+    });
   });
 });

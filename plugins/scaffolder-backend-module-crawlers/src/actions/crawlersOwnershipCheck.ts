@@ -3,6 +3,11 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 import { validate as validateJsonSchema } from 'jsonschema';
+import {
+  parseEntityRef,
+  RELATION_MEMBER_OF,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { assertError, ConflictError, InputError } from '@backstage/errors';
 import type { JsonObject, JsonValue } from '@backstage/types';
 import {
@@ -22,11 +27,20 @@ const MAX_STEPS = 20;
  * resource that is not the entity's, so that a run naming another entity's resources stops before its first write.
  * Steps' checkpoints are not recorded (the real steps later must still run), and their outputs are dropped.
  *
+ * First, the entity itself: when the catalog already has it, only its owners may run the template for it. Resources
+ * carry the entity's ref, so without this a crawler creator who picks an existing crawler's name would adopt that
+ * crawler's resources.
+ *
  * @public
  */
 export function createCrawlersOwnershipCheckAction(options: {
   /** The actions it may dry-run (the module's own, each with `supportsDryRun`). */
   actions: TemplateAction<any, any, any>[];
+  /**
+   * The `spec.owner` of an entity in the catalog, undefined when the catalog has no such entity. Read with the
+   * backend's own credentials, so that an entity the user may not see still counts.
+   */
+  catalogOwner: (entityRef: string) => Promise<string | undefined>;
 }) {
   const byId = new Map(
     options.actions
@@ -81,6 +95,7 @@ export function createCrawlersOwnershipCheckAction(options: {
     },
     async handler(ctx) {
       const entityRef = normalizeEntityRef(ctx.input.entityRef);
+      await checkCatalogOwner(entityRef, ctx.user, options.catalogOwner);
       const checked: string[] = [];
       const refusals: Error[] = [];
       for (const [index, step] of ctx.input.steps.entries()) {
@@ -151,4 +166,44 @@ export function createCrawlersOwnershipCheckAction(options: {
       ctx.output('checked', checked);
     },
   });
+}
+
+/**
+ * Fails when the catalog has the entity and the user running the template is not its owner (the user, or a group the
+ * user is a member of, is its `spec.owner`).
+ */
+async function checkCatalogOwner(
+  entityRef: string,
+  user:
+    | {
+        ref?: string;
+        entity?: { relations?: Array<{ type: string; targetRef: string }> };
+      }
+    | undefined,
+  catalogOwner: (entityRef: string) => Promise<string | undefined>,
+): Promise<void> {
+  const owner = await catalogOwner(entityRef);
+  if (owner === undefined) {
+    return;
+  }
+  const ownerRef = stringifyEntityRef(
+    parseEntityRef(owner, {
+      defaultKind: 'group',
+      defaultNamespace: parseEntityRef(entityRef).namespace,
+    }),
+  ).toLocaleLowerCase('en-US');
+  const mine = [
+    user?.ref,
+    ...(user?.entity?.relations ?? [])
+      .filter(r => r.type === RELATION_MEMBER_OF)
+      .map(r => r.targetRef),
+  ].flatMap(ref => (ref ? [ref.toLocaleLowerCase('en-US')] : []));
+  if (!mine.includes(ownerRef)) {
+    throw new ConflictError(
+      `${entityRef} is already in the catalog, owned by ${ownerRef}; only its owners may run this template for it ` +
+        `(the run is ${
+          user?.ref ?? 'not by a signed-in user'
+        }). Choose another name; nothing was changed.`,
+    );
+  }
 }
