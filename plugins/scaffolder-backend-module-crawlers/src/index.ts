@@ -16,6 +16,7 @@ export { createPublishCodeCommitAction } from './actions/publishCodeCommit';
 export { createCrawlersDagPublishAction } from './actions/crawlersDagPublish';
 export { createCrawlersDagValidateAction } from './actions/crawlersDagValidate';
 export { createCrawlersOwnershipCheckAction } from './actions/crawlersOwnershipCheck';
+export type { CrawlersOwnershipCheckInput } from './actions/crawlersOwnershipCheck';
 export { createAwsEcrRepositoryCreateAction } from './actions/createEcrRepository';
 export { createAwsCodeBuildProjectCreateAction } from './actions/createCodeBuildProject';
 export { createKubernetesCrawlerNamespaceApplyAction } from './actions/applyCrawlerNamespace';

@@ -17,6 +17,19 @@ import {
 import { normalizeEntityRef } from '../lib/ownership';
 import { examples } from './crawlersOwnershipCheck.examples';
 
+/**
+ * The input of `crawlers:ownership:check` (written out, so that the API report does not depend on the order in
+ * which the type checker infers the schema's members).
+ *
+ * @public
+ */
+export type CrawlersOwnershipCheckInput = {
+  /** The entity the template creates or updates. */
+  entityRef: string;
+  /** The steps to dry-run, each with the input its real step gets. */
+  steps: Array<{ action: string; input: JsonObject }>;
+};
+
 /** Most steps one check runs. */
 const MAX_STEPS = 20;
 
@@ -41,7 +54,7 @@ export function createCrawlersOwnershipCheckAction(options: {
    * backend's own credentials, so that an entity the user may not see still counts.
    */
   catalogOwner: (entityRef: string) => Promise<string | undefined>;
-}) {
+}): TemplateAction<CrawlersOwnershipCheckInput, { checked: string[] }, 'v2'> {
   const byId = new Map(
     options.actions
       .filter(a => a.supportsDryRun && a.id !== 'crawlers:ownership:check')
