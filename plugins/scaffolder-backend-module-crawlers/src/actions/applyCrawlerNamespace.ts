@@ -21,6 +21,7 @@ import {
   CrawlerNamespaceSpec,
   FIELD_MANAGER,
 } from './applyCrawlerNamespace.manifests';
+import { apiMessage, pickCluster, statusOf } from '../lib/kubernetes';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
@@ -44,21 +45,7 @@ function checkName(value: string, field: string, max = 63, re = DNS_LABEL) {
 }
 
 /** The API error's HTTP status (client-node 1.x ApiException `code`). */
-const statusOf = (e: unknown) => (e as { code?: number })?.code;
 
-/** The API server's message of a failed request (its Status body), without credentials. */
-function apiMessage(e: unknown): string {
-  const body = (e as { body?: unknown })?.body;
-  try {
-    const status = typeof body === 'string' ? JSON.parse(body) : body;
-    if (status && typeof status === 'object' && 'message' in status) {
-      return String((status as { message: unknown }).message);
-    }
-  } catch {
-    // not JSON
-  }
-  return (e as Error)?.message ?? String(e);
-}
 
 /**
  * `kubernetes:crawler-namespace:apply`: the crawler's namespace on the cluster, by server-side apply: the Namespace
@@ -334,31 +321,6 @@ function specOf(
   };
 }
 
-/** The cluster to use: the named one, else the only configured one. */
-function pickCluster(
-  clusters: CrawlersClusterService,
-  name: string | undefined,
-): string {
-  const names = clusters.listClusterNames();
-  if (name) {
-    if (!names.includes(name)) {
-      throw new InputError(
-        `cluster "${name}" is not configured; configured clusters: ${
-          names.join(', ') || 'none (set crawlers.clusters)'
-        }`,
-      );
-    }
-    return name;
-  }
-  if (names.length !== 1) {
-    throw new InputError(
-      `cluster is required when ${names.length} clusters are configured (${
-        names.join(', ') || 'none: set crawlers.clusters'
-      })`,
-    );
-  }
-  return names[0];
-}
 
 async function readNamespace(
   api: KubernetesObjectApi,

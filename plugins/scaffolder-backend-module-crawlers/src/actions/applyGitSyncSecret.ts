@@ -17,6 +17,7 @@ import {
 } from '../lib/ownership';
 import { FIELD_MANAGER } from './applyCrawlerNamespace.manifests';
 import { examples } from './applyGitSyncSecret.examples';
+import { apiMessage, pickCluster, statusOf } from '../lib/kubernetes';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
@@ -69,42 +70,8 @@ export function gitSyncSecretManifest(spec: {
   };
 }
 
-const statusOf = (e: unknown) => (e as { code?: number })?.code;
 
-function apiMessage(e: unknown): string {
-  const body = (e as { body?: unknown })?.body;
-  try {
-    const status = typeof body === 'string' ? JSON.parse(body) : body;
-    if (status && typeof status === 'object' && 'message' in status) {
-      return String((status as { message: unknown }).message);
-    }
-  } catch {
-    // not JSON
-  }
-  return (e as Error)?.message ?? String(e);
-}
 
-function pickCluster(clusters: CrawlersClusterService, name?: string): string {
-  const names = clusters.listClusterNames();
-  if (name) {
-    if (!names.includes(name)) {
-      throw new InputError(
-        `cluster "${name}" is not configured; configured clusters: ${
-          names.join(', ') || 'none (set crawlers.clusters)'
-        }`,
-      );
-    }
-    return name;
-  }
-  if (names.length !== 1) {
-    throw new InputError(
-      `cluster is required when ${names.length} clusters are configured (${
-        names.join(', ') || 'none: set crawlers.clusters'
-      })`,
-    );
-  }
-  return names[0];
-}
 
 /**
  * `kubernetes:git-sync-secret:apply`: the Secret the Airflow chart's `dags.gitSync.credentialsSecret` names, in
