@@ -4,9 +4,9 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 // `yarn test:api-reports`: every plugin's committed report*.api.md must match its public API.
-// API Extractor prints the members of inferred unions in the order the type checker met them, which differs between
-// a fresh and an incremental type-check; this check compares the reports with the members of each union sorted, so it
-// fails on real API changes only. Regenerate with `yarn build:api-reports`.
+// API Extractor prints the members of inferred unions and object types in the order the type checker met them, which
+// differs between a fresh and an incremental type-check; this check compares the reports with the members of each
+// union and object type sorted, so it fails on real API changes only. Regenerate with `yarn build:api-reports`.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,8 +25,22 @@ const plugins = fs
 const indent = line => line.length - line.trimStart().length;
 
 /**
- * Sorts the members of each union (`| …` lines at one indentation, each with the more indented lines that continue
- * it), so that their order does not matter.
+ * Which kind of sortable member a line starts: a union member (`| …`) or a property of an inferred object type
+ * (`name: …` or `name?: …`, indented); undefined for any other line.
+ */
+function memberKind(line) {
+  const trimmed = line.trimStart();
+  if (trimmed.startsWith('| ')) return 'union';
+  if (indent(line) > 0 && /^(readonly )?[\w$]+\??: /.test(trimmed)) {
+    return 'property';
+  }
+  return undefined;
+}
+
+/**
+ * Sorts the members of each union (`| …` lines at one indentation) and of each object type (property lines at one
+ * indentation), each with the more indented lines that continue it, so that their order does not matter: API
+ * Extractor prints inferred types in the order the type checker met their members, which differs between builds.
  */
 function normalise(text) {
   const lines = text.split('\n');
@@ -34,7 +48,8 @@ function normalise(text) {
   let i = 0;
   while (i < lines.length) {
     const line = lines[i];
-    if (!line.trimStart().startsWith('| ')) {
+    const kind = memberKind(line);
+    if (!kind) {
       out.push(line);
       i++;
       continue;
@@ -43,7 +58,7 @@ function normalise(text) {
     const members = [];
     while (
       i < lines.length &&
-      lines[i].trimStart().startsWith('| ') &&
+      memberKind(lines[i]) === kind &&
       indent(lines[i]) === level
     ) {
       const first = lines[i++];
